@@ -1,0 +1,190 @@
+package org.mmsim.check;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.mmsim.arch.Arch;
+import org.mmsim.kernel.Kernel;
+import org.mmsim.mm.Mm;
+import org.mmsim.mm.Vma;
+import org.mmsim.mm.VmFlags;
+import org.mmsim.phys.PhysMem;
+
+/**
+ * The invariant checker (KERNEL_FACTS §9.3): walks every address space and page table of a machine and verifies
+ * that VMAs are sorted, disjoint and merged where Linux would merge them; every present PTE or PMD lies in a VMA,
+ * respects its protection and points into a live folio (or the zero page); a writable anonymous mapping is
+ * PageAnonExclusive; mapcounts, refcounts and RSS equal what the tables say; arm64 contpte blocks are well
+ * formed; no folio is allocated without a mapping; no page table is left where no VMA needs it.
+ */
+public final class Checker {
+    private final Kernel kernel;
+    private final Arch arch;
+    private final PhysMem phys;
+    /** PTE mappings per page. */
+    private final Map<Long, Integer> pteMaps = new HashMap<>();
+    /** PMD mappings per folio head. */
+    private final Map<Long, Integer> pmdMaps = new HashMap<>();
+
+    private Checker(Kernel kernel) {
+        this.kernel = kernel;
+        this.arch = kernel.arch();
+        this.phys = kernel.env().phys;
+    }
+
+    /** Checks every invariant; throws {@link InvariantViolation} naming the first one broken. */
+    public static void check(Kernel kernel) {
+        new Checker(kernel).run();
+    }
+
+    private void run() {
+        for (Mm mm : kernel.mms()) {
+            checkVmas(mm);
+            checkTables(mm);
+        }
+        checkFolios();
+    }
+
+    private static void fail(String fmt, Object... args) {
+        throw new InvariantViolation(String.format(fmt, args));
+    }
+
+    private void checkVmas(Mm mm) {
+        Vma prev = null;
+        for (Vma v : mm.vmas()) {
+            if (v.start() >= v.end() || (v.start() & 4095) != 0 || (v.end() & 4095) != 0) fail("bad VMA %s", v);
+            if (prev != null) {
+                if (prev.end() > v.start()) fail("VMAs overlap: %s and %s", prev, v);
+                if (Mm.wouldMerge(prev, v)) fail("adjacent VMAs Linux would merge are apart: %s and %s", prev, v);
+            }
+            prev = v;
+        }
+        if (mm.mapCount() > kernel.env().tunables.maxMapCount + 1) fail("map_count %d above max_map_count", mm.mapCount());
+    }
+
+    private void checkTables(Mm mm) {
+        long[] rss = {0};
+        mm.pageTables().forEachTable((level, base, t) -> {
+            long span = level == 1 ? Arch.PUD_SIZE * 512 : level == 2 ? Arch.PUD_SIZE : Arch.PMD_SIZE;
+            if (level > 0 && !mm.anyIntersecting(base, base + span)) {
+                fail("page table (level %d) for 0x%x..0x%x left where no VMA is", level, base, base + span);
+            }
+            if (level == 2) {
+                for (int i = 0; i < 512; i++) {
+                    long e = t[i];
+                    if (e == 0 || arch.entryIsTable(e)) continue;
+                    rss[0] += checkPmdLeaf(mm, base + ((long) i << Arch.PMD_SHIFT), arch.hugePmdToPte(e));
+                }
+            } else if (level == 3) {
+                for (int i = 0; i < 512; i++) {
+                    if (t[i] != 0) rss[0] += checkPte(mm, base + ((long) i << Arch.PAGE_SHIFT), t[i]);
+                }
+                if (arch.hasContpte()) checkContBlocks(base, t);
+            }
+        });
+        if (rss[0] != mm.anonRss()) fail("mm#%d anon RSS is %d but the tables map %d anonymous pages", mm.id(), mm.anonRss(), rss[0]);
+    }
+
+    private int checkPmdLeaf(Mm mm, long addr, long pte) {
+        Vma v = mm.vmaLookup(addr);
+        if (v == null || addr + Arch.PMD_SIZE > v.end()) fail("huge PMD at 0x%x not inside one VMA", addr);
+        checkProt(v, addr, pte);
+        long head = arch.ptePfn(pte);
+        if (head == PhysMem.HUGE_ZERO_PFN) {
+            if (arch.pteWrite(pte)) fail("writable huge zero page at 0x%x", addr);
+            return 0;
+        }
+        if (!phys.isAllocatedHead(head) || phys.folioOrder(head) != Arch.PMD_ORDER) fail("huge PMD at 0x%x maps pfn %d, not a PMD-order folio", addr, head);
+        if (arch.pteWrite(pte) && !phys.pageAnonExclusive(head)) fail("writable huge PMD at 0x%x maps a non-exclusive anon folio", addr);
+        pmdMaps.merge(head, 1, Integer::sum);
+        return 512;
+    }
+
+    private int checkPte(Mm mm, long addr, long pte) {
+        Vma v = mm.vmaLookup(addr);
+        if (v == null) fail("PTE %x at 0x%x outside any VMA", pte, addr);
+        if (!arch.ptePresent(pte)) fail("non-present PTE %x at 0x%x but swap is not modelled", pte, addr);
+        checkProt(v, addr, pte);
+        long pfn = arch.ptePfn(pte);
+        if (arch.pteSpecial(pte)) {
+            if (pfn != PhysMem.ZERO_PFN) fail("special PTE at 0x%x maps pfn %d, not the zero page", addr, pfn);
+            if (arch.pteWrite(pte)) fail("writable zero-page PTE at 0x%x", addr);
+            return 0;
+        }
+        if (!phys.isInUse(pfn) || phys.isReserved(pfn)) fail("PTE at 0x%x maps pfn %d, which is not in a live folio", addr, pfn);
+        long head = phys.folioHead(pfn);
+        if (phys.folioTest(head, PhysMem.PG_ANON) && arch.pteWrite(pte) && !phys.pageAnonExclusive(pfn)) {
+            fail("writable PTE at 0x%x maps anon page pfn %d that is not PageAnonExclusive", addr, pfn);
+        }
+        pteMaps.merge(pfn, 1, Integer::sum);
+        return 1;
+    }
+
+    /** A present entry must not give more access than its VMA. */
+    private void checkProt(Vma v, long addr, long pte) {
+        if (arch.pteWrite(pte) && !v.has(VmFlags.VM_WRITE)) fail("writable entry at 0x%x in a VMA without write: %s", addr, v);
+        if (arch.pteValid(pte) && (v.flags() & VmFlags.VM_ACCESS_FLAGS) == 0) fail("accessible entry at 0x%x in a PROT_NONE VMA", addr);
+    }
+
+    /** arm64: a block is either fully valid+cont over consecutive pfns of one folio with equal protection, or has no cont bit. */
+    private void checkContBlocks(long base, long[] t) {
+        int n = arch.contPtes();
+        for (int b = 0; b < 512; b += n) {
+            boolean any = false;
+            for (int j = b; j < b + n; j++) any |= arch.pteValid(t[j]) && arch.pteCont(t[j]);
+            if (!any) continue;
+            long first = t[b];
+            long pfn0 = arch.ptePfn(first);
+            long addr = base + ((long) b << Arch.PAGE_SHIFT);
+            if ((pfn0 & (n - 1)) != 0) fail("contpte block at 0x%x starts at unaligned pfn %d", addr, pfn0);
+            long head = phys.folioHead(pfn0);
+            long norm0 = arch.pteMkold(arch.pteMkclean(first));
+            for (int j = 0; j < n; j++) {
+                long e = t[b + j];
+                if (!arch.pteValid(e) || !arch.pteCont(e)) fail("contpte block at 0x%x: entry %d is not valid+cont", addr, j);
+                if (arch.ptePfn(e) != pfn0 + j) fail("contpte block at 0x%x: entry %d maps pfn %d, expected %d", addr, j, arch.ptePfn(e), pfn0 + j);
+                if (phys.folioHead(arch.ptePfn(e)) != head) fail("contpte block at 0x%x spans two folios", addr);
+                if (arch.pteWithPfn(arch.pteMkold(arch.pteMkclean(e)), pfn0) != norm0) fail("contpte block at 0x%x: entry %d has other protection", addr, j);
+            }
+        }
+    }
+
+    private void checkFolios() {
+        Map<Long, Integer> refsByHead = new HashMap<>();
+        Map<Long, Integer> largeByHead = new HashMap<>();
+        for (var e : pteMaps.entrySet()) {
+            long pfn = e.getKey();
+            if (phys.mapcount(pfn) != e.getValue()) fail("page pfn %d has mapcount %d but %d PTEs map it", pfn, phys.mapcount(pfn), e.getValue());
+            long head = phys.folioHead(pfn);
+            refsByHead.merge(head, e.getValue(), Integer::sum);
+            largeByHead.merge(head, e.getValue(), Integer::sum);
+        }
+        for (var e : pmdMaps.entrySet()) {
+            long head = e.getKey();
+            if (phys.entireMapcount(head) != e.getValue()) fail("THP pfn %d has entire mapcount %d but %d PMDs map it", head, phys.entireMapcount(head), e.getValue());
+            refsByHead.merge(head, e.getValue(), Integer::sum);
+            largeByHead.merge(head, e.getValue() * 512, Integer::sum);
+        }
+        long hw = phys.highWater();
+        for (long pfn = 1L << PhysMem.MAX_ORDER; pfn < hw; ) {
+            if (!phys.isAllocatedHead(pfn)) {
+                if (phys.mapcount(pfn) != 0) fail("free page pfn %d has mapcount %d", pfn, phys.mapcount(pfn));
+                pfn++;
+                continue;
+            }
+            int nr = phys.folioNrPages(pfn);
+            int refs = refsByHead.getOrDefault(pfn, 0);
+            if (refs == 0) fail("folio pfn %d (order %d) is allocated but nothing maps it (leak)", pfn, phys.folioOrder(pfn));
+            if (phys.refcount(pfn) != refs) fail("folio pfn %d has refcount %d but %d mappings", pfn, phys.refcount(pfn), refs);
+            if (nr > 1 && phys.largeMapcount(pfn) != largeByHead.getOrDefault(pfn, 0)) {
+                fail("folio pfn %d has large mapcount %d but %d page mappings", pfn, phys.largeMapcount(pfn), largeByHead.getOrDefault(pfn, 0));
+            }
+            for (long p = pfn; p < pfn + nr; p++) {
+                if (phys.pageAnonExclusive(p) && phys.mapcount(p) + (phys.entireMapcount(pfn) > 0 ? 1 : 0) > 1) {
+                    fail("page pfn %d is PageAnonExclusive but mapped %d times", p, phys.mapcount(p));
+                }
+            }
+            pfn += nr;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.mmsim.kernel;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.mmsim.arch.Arch;
+import org.mmsim.mm.FeatureSet;
+import org.mmsim.mm.Mm;
+import org.mmsim.mm.MmEnv;
+
+/**
+ * One simulated machine: an architecture, a feature set, the tunables, physical memory, the counters and the
+ * address spaces of its processes. Single-threaded; independent machines may run in parallel.
+ */
+public final class Kernel {
+    /** Default physical memory: 64 GiB (frames cost nothing until used; {@code set memory = 2T} raises it). */
+    public static final long DEFAULT_PHYS_BYTES = 64L << 30;
+
+    private final MmEnv env;
+    private final List<Mm> mms = new ArrayList<>();
+
+    public Kernel(Arch arch, FeatureSet features) {
+        this.env = new MmEnv(arch, features, DEFAULT_PHYS_BYTES);
+    }
+
+    public MmEnv env() { return env; }
+
+    public Arch arch() { return env.arch; }
+
+    /** A new, empty address space (a new process). */
+    public Mm newMm() {
+        Mm mm = new Mm(env);
+        mms.add(mm);
+        return mm;
+    }
+
+    /** All live address spaces. */
+    public List<Mm> mms() { return Collections.unmodifiableList(mms); }
+
+    /**
+     * Sets a tunable, as a script's {@code set} does: everything {@link org.mmsim.mm.Tunables#set} knows, plus
+     * {@code memory} (physical memory size in bytes).
+     */
+    public void set(String key, String value) {
+        if (key.trim().equals("memory")) {
+            long bytes;
+            try {
+                bytes = org.mmsim.mm.Tunables.parseNumber(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("memory needs a size in bytes, got '" + value + "'");
+            }
+            if (bytes < (8L << 20)) throw new IllegalArgumentException("memory must be at least 8M");
+            env.phys.setBytes(bytes);
+            return;
+        }
+        env.tunables.set(key, value);
+    }
+}

@@ -1,0 +1,265 @@
+package org.mmsim.mm;
+
+import org.mmsim.arch.Arch;
+import org.mmsim.arch.Event;
+import org.mmsim.pgtable.PageTables;
+import org.mmsim.phys.PhysMem;
+
+/**
+ * The anonymous page-fault path (mm/memory.c, mm/huge_memory.c; KERNEL_FACTS §7): zero-page read faults,
+ * mTHP order choice and allocation, PMD THP faults, write-protect faults (reuse or copy) and spurious faults.
+ */
+public final class Fault {
+    private Fault() {}
+
+    /** Fault handled; retry the access. */
+    public static final int OK = 0;
+    /** The access is not allowed: SIGSEGV. */
+    public static final int SIGSEGV = 1;
+    /** No memory: the process would be OOM-killed. */
+    public static final int OOM = 2;
+
+    /** handle_mm_fault for a user access at addr. */
+    public static int handle(Mm mm, long addr, boolean write) {
+        Vma v = mm.vmaLookup(addr);
+        if (v == null) return SIGSEGV;
+        if (write ? !v.has(VmFlags.VM_WRITE) : !v.has(VmFlags.VM_ACCESS_FLAGS)) return SIGSEGV;
+        MmEnv env = mm.env;
+        long haddr = addr & ~(Arch.PMD_SIZE - 1);
+        long[] m = mm.pt.pmdTable(addr, true);
+        int mi = PageTables.pmdIndex(addr);
+        if (m[mi] == 0 && Thp.orderAllowed(env.tunables, v, Arch.PMD_ORDER) && Thp.suitable(v, addr, Arch.PMD_ORDER)) {
+            int r = hugePmdAnonymous(mm, v, m, mi, haddr, write);
+            if (r != -1) return r;
+        } else if (env.arch.entryIsLeaf(m[mi])) {
+            int r = hugePmdFault(mm, v, m, mi, haddr, write);
+            if (r != -1) return r;
+        }
+        long[] t = mm.pt.pteTable(addr, true);
+        int i = PageTables.pteIndex(addr);
+        env.counters.inc(Event.PTL_LOCK);
+        long pte = env.pte.ptepGet(t, i);
+        if (pte == 0) return doAnonymousPage(mm, v, t, i, addr, write);
+        if (!env.arch.ptePresent(pte)) {
+            throw new IllegalStateException("swap entry at 0x" + Long.toHexString(addr) + " but swap is not modelled");
+        }
+        if (env.arch.pteProtnone(pte)) {
+            throw new IllegalStateException("NUMA-hint entry at 0x" + Long.toHexString(addr) + " but NUMA hinting is not modelled");
+        }
+        if (write && !env.arch.pteWrite(pte)) return doWpPage(mm, v, t, i, addr, pte);
+        long entry = env.arch.pteMkyoung(pte);
+        if (write) entry = env.arch.pteMkdirty(entry);
+        env.counters.inc(Event.FAULT_SPURIOUS);
+        if (entry != pte) env.pte.ptepSetAccessFlags(t, i, addr, entry);
+        return OK;
+    }
+
+    /** do_huge_pmd_anonymous_page; returns -1 for VM_FAULT_FALLBACK. */
+    private static int hugePmdAnonymous(Mm mm, Vma v, long[] m, int mi, long haddr, boolean write) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        ensureAnonVma(mm, v);
+        if (!write && env.tunables.useZeroPage) {
+            long z = arch.pteMkspecial(arch.mkPte(PhysMem.HUGE_ZERO_PFN, v.prot(), v.isShared()));
+            m[mi] = arch.pteToHugePmd(z);
+            env.counters.inc(Event.FAULT_HUGE_ZERO);
+            return OK;
+        }
+        long head = env.phys.allocFolio(Arch.PMD_ORDER);
+        if (head < 0) {
+            env.counters.inc(Event.MTHP_FALLBACK);
+            return -1;
+        }
+        zeroFolio(env, head, 512);
+        long pte = arch.mkPte(head, v.prot(), v.isShared());
+        pte = arch.pteMkyoung(pte);
+        if (v.has(VmFlags.VM_WRITE)) pte = arch.pteMkwrite(arch.pteMkdirty(pte));
+        Rmap.addNewAnonPmd(env.phys, head);
+        m[mi] = arch.pteToHugePmd(pte);
+        env.counters.inc(Event.PTE_WRITE);
+        mm.anonRss += 512;
+        env.counters.inc(Event.FAULT_PMD_THP);
+        return OK;
+    }
+
+    /** A fault on an existing PMD leaf: write to the huge zero page or to a read-only THP, or an access-bit fault. */
+    private static int hugePmdFault(Mm mm, Vma v, long[] m, int mi, long haddr, boolean write) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        long pte = arch.hugePmdToPte(m[mi]);
+        long head = arch.ptePfn(pte);
+        if (write && !arch.pteWrite(pte)) {
+            // do_huge_pmd_wp_page: reuse an exclusive anon THP at PMD level; otherwise split and fall back.
+            if (head != PhysMem.HUGE_ZERO_PFN && env.phys.pageAnonExclusive(head)) {
+                m[mi] = arch.pteToHugePmd(arch.pteMkwrite(arch.pteMkdirty(arch.pteMkyoung(pte))));
+                env.counters.inc(Event.PTE_WRITE);
+                env.counters.inc(Event.FAULT_WP_REUSE);
+                return OK;
+            }
+            Thp.splitHugePmd(mm, m, mi, haddr);
+            return -1;
+        }
+        if (arch.pteProtnone(pte)) {
+            Thp.splitHugePmd(mm, m, mi, haddr);
+            return -1;
+        }
+        long e = arch.pteMkyoung(pte);
+        if (write) e = arch.pteMkdirty(e);
+        m[mi] = arch.pteToHugePmd(e);
+        env.counters.inc(Event.FAULT_SPURIOUS);
+        return OK;
+    }
+
+    /** anon_vma_prepare: give the VMA an anon_vma (reusing a mergeable neighbour's, as find_mergeable_anon_vma does). */
+    static void ensureAnonVma(Mm mm, Vma v) {
+        if (v.anonVma != null) return;
+        Vma prev = mm.prev(v);
+        Vma next = mm.next(v);
+        if (prev != null && prev.end == v.start && prev.anonVma != null && !prev.forkChild
+                && Mm.canMerge(prev, v.flags, null, false) && prev.pgoff + prev.pages() == v.pgoff) {
+            v.anonVma = prev.anonVma;
+        } else if (next != null && next.start == v.end && next.anonVma != null && !next.forkChild
+                && Mm.canMerge(next, v.flags, null, false) && v.pgoff + v.pages() == next.pgoff) {
+            v.anonVma = next.anonVma;
+        } else {
+            v.anonVma = new AnonVma(null);
+        }
+    }
+
+    /** do_anonymous_page (KERNEL_FACTS §7.2). */
+    private static int doAnonymousPage(Mm mm, Vma v, long[] t, int i, long addr, boolean write) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        if (!write) {
+            long z = arch.pteMkspecial(arch.mkPte(PhysMem.ZERO_PFN, v.prot(), v.isShared()));
+            env.pte.setPtes(t, i, addr & ~(Arch.PAGE_SIZE - 1), z, 1);
+            env.counters.inc(Event.FAULT_ZERO_PAGE);
+            return OK;
+        }
+        ensureAnonVma(mm, v);
+        int order = chooseAnonOrder(mm, v, t, addr);
+        long head = -1;
+        for (; order > 0; order = nextLowerAllowed(env, v, addr, order)) {
+            head = env.phys.allocFolio(order);
+            if (head >= 0) break;
+            env.counters.inc(Event.MTHP_FALLBACK);
+        }
+        if (head < 0) {
+            order = 0;
+            head = env.phys.allocFolio(0);
+            if (head < 0) return OOM;
+        }
+        int nr = 1 << order;
+        zeroFolio(env, head, nr);
+        long start = addr & ~((Arch.PAGE_SIZE << order) - 1);
+        int first = PageTables.pteIndex(start);
+        long pte = arch.mkPte(head, v.prot(), v.isShared());
+        pte = arch.pteMkyoung(pte);
+        if (v.has(VmFlags.VM_WRITE)) pte = arch.pteMkwrite(arch.pteMkdirty(pte));
+        Rmap.addNewAnonPtes(env.phys, head, nr);
+        env.pte.setPtes(t, first, start, pte, nr);
+        mm.anonRss += nr;
+        env.counters.inc(order > 0 ? Event.FAULT_ANON_MTHP : Event.FAULT_ANON);
+        return OK;
+    }
+
+    /**
+     * alloc_anon_folio's order choice: the highest allowed order below PMD whose aligned range lies in the VMA and
+     * whose PTEs are all none (pte_range_none reads them).
+     */
+    private static int chooseAnonOrder(Mm mm, Vma v, long[] t, long addr) {
+        MmEnv env = mm.env;
+        for (int order = Arch.PMD_ORDER - 1; order >= 2; order--) {
+            if (!Thp.orderAllowed(env.tunables, v, order) || !Thp.suitable(v, addr, order)) continue;
+            int nr = 1 << order;
+            int base = PageTables.pteIndex(addr) & ~(nr - 1);
+            boolean none = true;
+            for (int j = base; j < base + nr; j++) {
+                if (env.pte.ptepGetRaw(t, j) != 0) {
+                    none = false;
+                    break;
+                }
+            }
+            if (none) return order;
+        }
+        return 0;
+    }
+
+    /** The next lower allowed and suitable order (all lower orders of a none range are none), or 0. */
+    private static int nextLowerAllowed(MmEnv env, Vma v, long addr, int order) {
+        for (int o = order - 1; o >= 2; o--) {
+            if (Thp.orderAllowed(env.tunables, v, o) && Thp.suitable(v, addr, o)) return o;
+        }
+        return 0;
+    }
+
+    /** Zeroes a new folio (clear_user_highpage per page). */
+    private static void zeroFolio(MmEnv env, long head, int nr) {
+        for (long p = head; p < head + nr; p++) env.phys.fillPage(p, 0);
+        env.counters.add(Event.PAGES_ZEROED, nr);
+    }
+
+    /** do_wp_page (KERNEL_FACTS §7.5): reuse an exclusive anonymous page, otherwise copy it to a new order-0 page. */
+    static int doWpPage(Mm mm, Vma v, long[] t, int i, long addr, long pte) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        PhysMem phys = env.phys;
+        long page = addr & ~(Arch.PAGE_SIZE - 1);
+        long pfn = arch.ptePfn(pte);
+        boolean zero = arch.pteSpecial(pte);
+        if (!zero && canReuse(mm, phys, pfn)) {
+            phys.setPageAnonExclusive(pfn, true);
+            env.pte.ptepSetAccessFlags(t, i, page, arch.pteMkwrite(arch.pteMkdirty(arch.pteMkyoung(pte))));
+            env.counters.inc(Event.FAULT_WP_REUSE);
+            return OK;
+        }
+        ensureAnonVma(mm, v);
+        long fresh = phys.allocFolio(0);
+        if (fresh < 0) return OOM;
+        if (zero) {
+            phys.fillPage(fresh, 0);
+            env.counters.inc(Event.PAGES_ZEROED);
+        } else {
+            phys.copyPage(fresh, pfn);
+            env.counters.inc(Event.PAGES_COPIED);
+        }
+        // ptep_clear_flush, then install the new page.
+        env.pte.getAndClearFullPtes(t, i, page, 1);
+        arch.flushTlbPage(env.counters);
+        long npte = arch.pteMkwrite(arch.pteMkdirty(arch.pteMkyoung(arch.mkPte(fresh, v.prot(), v.isShared()))));
+        Rmap.addNewAnonPtes(phys, fresh, 1);
+        env.pte.setPtes(t, i, page, npte, 1);
+        if (zero) {
+            mm.anonRss++;
+        } else {
+            Rmap.removePtes(phys, pfn, 1);
+        }
+        env.counters.inc(Event.FAULT_WP_COPY);
+        return OK;
+    }
+
+    /**
+     * wp_can_reuse_anon_folio: a small folio is reusable when this is its only reference; a large folio when every
+     * reference is a mapping of this mm and more than one page is mapped (__wp_can_reuse_large_anon_folio).
+     */
+    private static boolean canReuse(Mm mm, PhysMem phys, long pfn) {
+        if (phys.pageAnonExclusive(pfn)) return true;
+        long head = phys.folioHead(pfn);
+        if (!phys.folioTest(head, PhysMem.PG_ANON)) return false;
+        int refs = phys.refcount(head);
+        if (phys.folioOrder(head) == 0) return refs == 1 && !phys.folioTest(head, PhysMem.PG_SWAPCACHE);
+        int mapped = phys.largeMapcount(head);
+        if (mapped <= 1) return false;
+        return mapped == refs;
+    }
+
+    /** The PTE-level part of populating a page (used by MAP_POPULATE and MADV_POPULATE_*): fault until present. */
+    static int populate(Mm mm, long addr, boolean write) {
+        for (int tries = 0; tries < 8; tries++) {
+            if (UserAccess.resolvePfn(mm, addr, write) >= 0) return OK;
+            int r = handle(mm, addr, write);
+            if (r != OK) return r;
+        }
+        throw new IllegalStateException("fault at " + Long.toHexString(addr) + " did not converge");
+    }
+}

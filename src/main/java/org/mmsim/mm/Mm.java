@@ -1,0 +1,279 @@
+package org.mmsim.mm;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.mmsim.arch.Arch;
+import org.mmsim.arch.Event;
+import org.mmsim.pgtable.PageTables;
+
+/**
+ * An address space (mm_struct): the VMA tree with Linux's split and merge rules (mm/vma.c), the page tables and
+ * the RSS counters. The system calls that act on it live in their own classes ({@link Mmap}, {@link Fault}, ...).
+ */
+public final class Mm {
+    final MmEnv env;
+    final PageTables pt;
+    private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    /** MM_ANONPAGES. */
+    long anonRss;
+    /** MM_SWAPENTS. */
+    long swapEnts;
+    final long mmapBase;
+    private final int id;
+    private static int nextId = 1;
+
+    public Mm(MmEnv env) {
+        this.env = env;
+        this.pt = new PageTables(env.arch, env.tables, env.counters);
+        long ts = env.arch.taskSize();
+        this.mmapBase = (ts & ~(Arch.PUD_SIZE - 1)) - Arch.PUD_SIZE;
+        synchronized (Mm.class) {
+            this.id = nextId++;
+        }
+    }
+
+    public MmEnv env() { return env; }
+
+    public PageTables pageTables() { return pt; }
+
+    public int id() { return id; }
+
+    public long anonRss() { return anonRss; }
+
+    public long swapEnts() { return swapEnts; }
+
+    /** map_count. */
+    public int mapCount() { return vmas.size(); }
+
+    /** All VMAs in address order (a live view; do not modify). */
+    public Collection<Vma> vmas() { return vmas.values(); }
+
+    /** vma_lookup: the VMA containing addr, or null. */
+    public Vma vmaLookup(long addr) {
+        env.counters.inc(Event.VMA_LOOKUP);
+        Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
+        if (e == null || e.getValue().end <= addr) return null;
+        return e.getValue();
+    }
+
+    /** find_vma: the first VMA with end &gt; addr, or null. */
+    public Vma findVma(long addr) {
+        env.counters.inc(Event.VMA_LOOKUP);
+        Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
+        if (e != null && e.getValue().end > addr) return e.getValue();
+        Map.Entry<Long, Vma> h = vmas.higherEntry(addr);
+        return h == null ? null : h.getValue();
+    }
+
+    /** The VMA before v, or null. */
+    public Vma prev(Vma v) {
+        Map.Entry<Long, Vma> e = vmas.lowerEntry(v.start);
+        return e == null ? null : e.getValue();
+    }
+
+    /** The VMA after v, or null. */
+    public Vma next(Vma v) {
+        Map.Entry<Long, Vma> e = vmas.higherEntry(v.start);
+        return e == null ? null : e.getValue();
+    }
+
+    /** The last VMA that ends at or before addr, or null. */
+    public Vma vmaBefore(long addr) {
+        Map.Entry<Long, Vma> e = vmas.lowerEntry(addr);
+        while (e != null && e.getValue().end > addr) e = vmas.lowerEntry(e.getKey());
+        return e == null ? null : e.getValue();
+    }
+
+    /** VMAs intersecting [start, end), in order. */
+    public List<Vma> intersecting(long start, long end) {
+        List<Vma> out = new ArrayList<>();
+        Vma v = findVma(start);
+        while (v != null && v.start < end) {
+            out.add(v);
+            v = next(v);
+        }
+        return out;
+    }
+
+    /** True if any VMA intersects [start, end). */
+    public boolean anyIntersecting(long start, long end) {
+        Vma v = findVma(start);
+        return v != null && v.start < end;
+    }
+
+    void insert(Vma v) {
+        vmas.put(v.start, v);
+    }
+
+    void remove(Vma v) {
+        vmas.remove(v.start);
+    }
+
+    /** Re-keys a VMA whose start changed (call with its old start). */
+    void rekey(Vma v, long oldStart) {
+        vmas.remove(oldStart);
+        vmas.put(v.start, v);
+    }
+
+    // ---- split and merge (mm/vma.c) ------------------------------------------------------------------
+
+    /**
+     * __split_vma: splits v at addr into [v.start, addr) and [addr, v.end); returns the upper part. Does not
+     * check map_count (callers that must do so call {@link #splitVma}). A PMD-mapped THP straddling addr is
+     * split into PTEs first (vma_adjust_trans_huge).
+     */
+    Vma splitVmaUnchecked(Vma v, long addr) {
+        Thp.adjustTransHuge(this, v, addr);
+        Vma upper = v.copy();
+        upper.start = addr;
+        upper.pgoff = v.pgoffOf(addr);
+        v.end = addr;
+        insert(upper);
+        env.counters.inc(Event.VMA_SPLIT);
+        return upper;
+    }
+
+    /** split_vma: as {@link #splitVmaUnchecked} but -ENOMEM when map_count &gt;= max_map_count; returns the upper part or null. */
+    Vma splitVma(Vma v, long addr) {
+        if (mapCount() >= env.tunables.maxMapCount) return null;
+        return splitVmaUnchecked(v, addr);
+    }
+
+    /**
+     * True if two adjacent VMAs satisfy every merge rule of mm/vma.c (flags, anon_vma compatibility, pgoff
+     * continuity): Linux would not leave them apart. Used by the invariant checker.
+     */
+    public static boolean wouldMerge(Vma prev, Vma next) {
+        if (prev.end != next.start) return false;
+        if (!canMerge(prev, next.flags, next.anonVma, next.forkChild)) return false;
+        return prev.pgoff + prev.pages() == next.pgoff;
+    }
+
+    /** is_mergeable_vma + anon_vma compatibility for a target VMA and a source range with these properties. */
+    static boolean canMerge(Vma tgt, long flags, AnonVma srcAnon, boolean srcForkChild) {
+        if (((tgt.flags ^ flags) & ~VmFlags.VM_IGNORE_MERGE) != 0) return false;
+        if ((flags & VmFlags.VM_SPECIAL) != 0) return false;
+        AnonVma tgtAnon = tgt.anonVma;
+        if (tgtAnon == null && srcAnon != null) return !srcForkChild;
+        if (tgtAnon != null && srcAnon == null) return !tgt.forkChild;
+        return tgtAnon == srcAnon;
+    }
+
+    /**
+     * vma_merge_new_range: a new range [start, end) with these flags, pgoff and anon_vma is merged into the
+     * previous and/or next VMA when Linux would; returns the VMA that now covers the range, or null when no merge
+     * happened (the caller inserts a new VMA).
+     */
+    Vma mergeNewRange(long start, long end, long flags, long pgoff, AnonVma anon, boolean forkChild) {
+        Vma prev = vmaBefore(start);
+        if (prev != null && prev.end != start) prev = null;
+        Map.Entry<Long, Vma> ne = vmas.ceilingEntry(end);
+        Vma next = ne != null && ne.getKey() == end ? ne.getValue() : null;
+        long pages = (end - start) >>> 12;
+        boolean left = prev != null && canMerge(prev, flags, anon, forkChild) && prev.pgoff + prev.pages() == pgoff;
+        boolean right = next != null && canMerge(next, flags, anon, forkChild) && next.pgoff == pgoff + pages;
+        if (left && right && !(prev.anonVma == null || next.anonVma == null || prev.anonVma == next.anonVma)) right = false;
+        if (left && right) {
+            remove(next);
+            prev.end = next.end;
+            if (prev.anonVma == null) prev.anonVma = next.anonVma != null ? next.anonVma : anon;
+            env.counters.add(Event.VMA_MERGE, 2);
+            return prev;
+        }
+        if (left) {
+            prev.end = end;
+            if (prev.anonVma == null) prev.anonVma = anon;
+            env.counters.inc(Event.VMA_MERGE);
+            return prev;
+        }
+        if (right) {
+            long old = next.start;
+            next.start = start;
+            next.pgoff = pgoff;
+            if (next.anonVma == null) next.anonVma = anon;
+            rekey(next, old);
+            env.counters.inc(Event.VMA_MERGE);
+            return next;
+        }
+        return null;
+    }
+
+    /**
+     * vma_modify_flags: gives [start, end) (inside v) the new flags, merging with neighbours or splitting v as
+     * Linux does. Returns the VMA now covering exactly [start, end), or null with -ENOMEM when a split would
+     * exceed max_map_count.
+     */
+    Vma modifyFlags(Vma v, long start, long end, long newFlags) {
+        if (newFlags == v.flags) return v.start == start && v.end == end ? v : splitToRange(v, start, end);
+        Vma prev = start == v.start ? prev(v) : null;
+        if (prev != null && prev.end != start) prev = null;
+        Vma next = end == v.end ? next(v) : null;
+        if (next != null && next.start != end) next = null;
+        boolean left = prev != null && canMerge(prev, newFlags, v.anonVma, v.forkChild)
+                && prev.pgoff + prev.pages() == v.pgoffOf(start);
+        boolean right = next != null && canMerge(next, newFlags, v.anonVma, v.forkChild) && next.pgoff == v.pgoffOf(end);
+        if (left && right && !(prev.anonVma == null || next.anonVma == null || prev.anonVma == next.anonVma)) right = false;
+        if (left && right) {
+            remove(v);
+            remove(next);
+            prev.end = next.end;
+            if (prev.anonVma == null) prev.anonVma = v.anonVma != null ? v.anonVma : next.anonVma;
+            env.counters.add(Event.VMA_MERGE, 2);
+            return prev;
+        }
+        if (left) {
+            if (end < v.end) Thp.adjustTransHuge(this, v, end);
+            prev.end = end;
+            if (prev.anonVma == null) prev.anonVma = v.anonVma;
+            if (end == v.end) {
+                remove(v);
+            } else {
+                long old = v.start;
+                v.pgoff = v.pgoffOf(end);
+                v.start = end;
+                rekey(v, old);
+            }
+            env.counters.inc(Event.VMA_MERGE);
+            return prev;
+        }
+        if (right) {
+            if (start > v.start) Thp.adjustTransHuge(this, v, start);
+            long old = next.start;
+            next.start = start;
+            next.pgoff = v.pgoffOf(start);
+            if (next.anonVma == null) next.anonVma = v.anonVma;
+            rekey(next, old);
+            if (start == v.start) remove(v); else v.end = start;
+            env.counters.inc(Event.VMA_MERGE);
+            return next;
+        }
+        Vma mid = splitToRange(v, start, end);
+        if (mid == null) return null;
+        mid.flags = newFlags;
+        return mid;
+    }
+
+    /**
+     * Splits v so that one VMA covers exactly [start, end); null on -ENOMEM. As in Linux, each split checks
+     * map_count on its own, so a failing second split leaves the first one done.
+     */
+    private Vma splitToRange(Vma v, long start, long end) {
+        Vma mid = v;
+        if (start > v.start) {
+            mid = splitVma(v, start);
+            if (mid == null) return null;
+        }
+        if (end < mid.end && splitVma(mid, end) == null) return null;
+        return mid;
+    }
+
+    @Override public String toString() {
+        StringBuilder sb = new StringBuilder("mm#" + id + "\n");
+        for (Vma v : vmas.values()) sb.append("  ").append(v).append('\n');
+        return sb.toString();
+    }
+}

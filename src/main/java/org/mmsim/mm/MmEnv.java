@@ -1,0 +1,38 @@
+package org.mmsim.mm;
+
+import org.mmsim.arch.Arch;
+import org.mmsim.arch.Counters;
+import org.mmsim.pgtable.PteOps;
+import org.mmsim.pgtable.TableStore;
+import org.mmsim.phys.PhysMem;
+
+/**
+ * The machine-wide state that mm code runs against: architecture, counters, physical memory, the page-table
+ * store, the PTE primitives, the tunables and the enabled features. One per simulated machine.
+ */
+public final class MmEnv {
+    public final Arch arch;
+    public final Counters counters;
+    public final PhysMem phys;
+    public final TableStore tables;
+    public final PteOps pte;
+    public final Tunables tunables;
+    private FeatureSet features;
+
+    public MmEnv(Arch arch, FeatureSet features, long physBytes) {
+        this.arch = arch;
+        this.counters = new Counters();
+        this.phys = new PhysMem(physBytes, counters);
+        this.tables = new TableStore(counters);
+        this.pte = new PteOps(arch, counters, phys);
+        this.tunables = new Tunables();
+        this.features = features;
+    }
+
+    public boolean has(Feature f) { return features.has(f); }
+
+    public FeatureSet features() { return features; }
+
+    /** Switches features (tests compare feature sets on one workload). */
+    public void setFeatures(FeatureSet f) { this.features = f; }
+}

@@ -1,0 +1,109 @@
+package org.mmsim.mm;
+
+import java.util.Arrays;
+
+/**
+ * The sysfs/sysctl knobs the model honours, with Linux's defaults: {@code transparent_hugepage/enabled},
+ * {@code hugepages-<size>kB/enabled} per order, {@code use_zero_page}, {@code vm.max_map_count},
+ * {@code vm.mmap_min_addr}. Parsing of user values lives here too, so every backend accepts the same words.
+ */
+public final class Tunables {
+    /** Top-level THP mode. */
+    public enum Thp { ALWAYS, MADVISE, NEVER }
+
+    /** Per-size mTHP mode. */
+    public enum Mthp { ALWAYS, INHERIT, MADVISE, NEVER }
+
+    /** Smallest and largest order with a per-size knob (8 KiB .. 2 MiB on 4 KiB pages). */
+    public static final int MIN_KNOB_ORDER = 1;
+    public static final int MAX_KNOB_ORDER = 9;
+
+    public Thp thp = Thp.MADVISE;
+    private final Mthp[] mthp = new Mthp[MAX_KNOB_ORDER + 1];
+    public boolean useZeroPage = true;
+    public int maxMapCount = 65530;
+    public long mmapMinAddr = 4096;
+
+    public Tunables() {
+        Arrays.fill(mthp, Mthp.NEVER);
+        mthp[MAX_KNOB_ORDER] = Mthp.INHERIT;
+    }
+
+    public Mthp mthp(int order) { return mthp[order]; }
+
+    public void setMthp(int order, Mthp mode) { mthp[order] = mode; }
+
+    /**
+     * Applies {@code key = value} as a script's {@code set} statement gives it: {@code thp}, {@code mthp 64K},
+     * {@code max_map_count}, {@code use_zero_page}. Throws IllegalArgumentException with a user-facing message.
+     */
+    public void set(String key, String value) {
+        String k = key.trim();
+        String v = value.trim().toLowerCase();
+        if (k.equals("thp")) {
+            thp = parseEnum(Thp.class, v, "thp");
+        } else if (k.startsWith("mthp")) {
+            int order = orderOfSize(k.substring(4).trim());
+            mthp[order] = parseEnum(Mthp.class, v, k);
+        } else if (k.equals("max_map_count")) {
+            long n = parseLong(v, k);
+            if (n < 0 || n > Integer.MAX_VALUE) throw new IllegalArgumentException("max_map_count out of range: " + value);
+            maxMapCount = (int) n;
+        } else if (k.equals("use_zero_page")) {
+            useZeroPage = parseLong(v, k) != 0;
+        } else {
+            throw new IllegalArgumentException("unknown tunable '" + k + "'; known: thp, mthp <size>, max_map_count, use_zero_page");
+        }
+    }
+
+    /** The order of an mTHP size such as {@code 64K} or {@code 2M} (8K..2M). */
+    public static int orderOfSize(String size) {
+        String s = size.toUpperCase();
+        long bytes;
+        try {
+            if (s.endsWith("KB")) s = s.substring(0, s.length() - 1);
+            if (s.endsWith("K")) bytes = Long.parseLong(s.substring(0, s.length() - 1)) << 10;
+            else if (s.endsWith("M")) bytes = Long.parseLong(s.substring(0, s.length() - 1)) << 20;
+            else bytes = Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad mTHP size '" + size + "'; use 8K, 16K, ..., 1M, 2M");
+        }
+        for (int o = MIN_KNOB_ORDER; o <= MAX_KNOB_ORDER; o++) if (bytes == 4096L << o) return o;
+        throw new IllegalArgumentException("no mTHP size '" + size + "'; sizes are 8K, 16K, 32K, 64K, 128K, 256K, 512K, 1M, 2M");
+    }
+
+    private static long parseLong(String v, String key) {
+        try {
+            return parseNumber(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " needs a number, got '" + v + "'");
+        }
+    }
+
+    /** A number as users write it: decimal, 0x hex, or with a binary size suffix K, M, G, T. */
+    public static long parseNumber(String text) {
+        String s = text.trim().toUpperCase();
+        int shift = 0;
+        if (!s.isEmpty() && !s.startsWith("0X")) {
+            char last = s.charAt(s.length() - 1);
+            shift = switch (last) {
+                case 'K' -> 10;
+                case 'M' -> 20;
+                case 'G' -> 30;
+                case 'T' -> 40;
+                default -> 0;
+            };
+            if (shift != 0) s = s.substring(0, s.length() - 1);
+        }
+        long v = Long.decode(s);
+        if (shift != 0 && (v > (Long.MAX_VALUE >> shift) || v < 0)) throw new NumberFormatException("size overflows: " + text);
+        return v << shift;
+    }
+
+    private static <E extends Enum<E>> E parseEnum(Class<E> c, String v, String key) {
+        for (E e : c.getEnumConstants()) if (e.name().equalsIgnoreCase(v)) return e;
+        StringBuilder sb = new StringBuilder();
+        for (E e : c.getEnumConstants()) sb.append(sb.length() == 0 ? "" : "|").append(e.name().toLowerCase());
+        throw new IllegalArgumentException("bad value '" + v + "' for " + key + "; use " + sb);
+    }
+}

@@ -1,0 +1,101 @@
+package org.mmsim.mm;
+
+import org.mmsim.arch.Arch;
+import org.mmsim.arch.Event;
+import org.mmsim.pgtable.PageTables;
+import org.mmsim.pgtable.PteOps;
+import org.mmsim.pgtable.TlbGather;
+import org.mmsim.phys.PhysMem;
+
+/**
+ * Zapping page tables (mm/memory.c unmap_page_range / zap_pte_range / zap_present_ptes): munmap, MADV_DONTNEED,
+ * process exit. Present PTEs of one large folio are cleared as one batch (folio_pte_batch, clear_full_ptes);
+ * huge PMDs are zapped whole when fully covered, else split first. TLB ranges go to the caller's gather.
+ */
+public final class Zap {
+    private Zap() {}
+
+    /** Zaps [start, end) of VMA v (both page aligned, inside v). */
+    public static void zapRange(Mm mm, Vma v, long start, long end, TlbGather tlb) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        long a = start;
+        while (a < end) {
+            long next = Math.min((a & ~(Arch.PMD_SIZE - 1)) + Arch.PMD_SIZE, end);
+            long[] m = mm.pt.pmdTable(a, false);
+            if (m == null) {
+                a = Math.min((a & ~(Arch.PUD_SIZE - 1)) + Arch.PUD_SIZE, end);
+                continue;
+            }
+            int mi = PageTables.pmdIndex(a);
+            long pmd = m[mi];
+            if (pmd == 0) {
+                a = next;
+                continue;
+            }
+            if (arch.entryIsLeaf(pmd)) {
+                if (next - a == Arch.PMD_SIZE) {
+                    zapHugePmd(mm, m, mi, a, tlb);
+                    a = next;
+                    continue;
+                }
+                Thp.splitHugePmd(mm, m, mi, a & ~(Arch.PMD_SIZE - 1));
+                pmd = m[mi];
+            }
+            long[] t = env.tables.get(arch.entryTableId(pmd));
+            zapPteRange(mm, t, a, next, tlb);
+            a = next;
+        }
+    }
+
+    /** zap_huge_pmd: clears a PMD leaf, drops its mapping and reference. */
+    private static void zapHugePmd(Mm mm, long[] m, int mi, long haddr, TlbGather tlb) {
+        MmEnv env = mm.env;
+        long pte = env.arch.hugePmdToPte(m[mi]);
+        long head = env.arch.ptePfn(pte);
+        m[mi] = 0;
+        env.counters.inc(Event.PTE_CLEAR);
+        env.counters.inc(Event.PTL_LOCK);
+        tlb.add(haddr, Arch.PMD_SIZE);
+        if (head != PhysMem.HUGE_ZERO_PFN) {
+            Rmap.removePmd(env.phys, head);
+            mm.anonRss -= 512;
+        }
+    }
+
+    /** zap_pte_range over [start, end) inside one PTE table. */
+    static void zapPteRange(Mm mm, long[] t, long start, long end, TlbGather tlb) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        PteOps ops = env.pte;
+        PhysMem phys = env.phys;
+        env.counters.inc(Event.PTL_LOCK);
+        int i = PageTables.pteIndex(start);
+        int last = i + (int) ((end - start) >>> Arch.PAGE_SHIFT);
+        long addr = start;
+        while (i < last) {
+            long pte = ops.ptepGet(t, i);
+            int nr = 1;
+            if (pte == 0) {
+                // nothing mapped
+            } else if (arch.ptePresent(pte)) {
+                long pfn = arch.ptePfn(pte);
+                if (arch.pteSpecial(pte)) {
+                    ops.clearFullPtes(t, i, addr, 1);
+                } else {
+                    env.counters.inc(Event.FOLIO_LOOKUP);
+                    long head = phys.folioHead(pfn);
+                    if (phys.folioOrder(head) > 0) nr = ops.folioPteBatch(head, t, i, pte, last - i, 0);
+                    ops.clearFullPtes(t, i, addr, nr);
+                    Rmap.removePtes(phys, pfn, nr);
+                    mm.anonRss -= nr;
+                }
+                tlb.add(addr, (long) nr << Arch.PAGE_SHIFT);
+            } else {
+                throw new IllegalStateException("swap entry at 0x" + Long.toHexString(addr) + " but swap is not modelled");
+            }
+            i += nr;
+            addr += (long) nr << Arch.PAGE_SHIFT;
+        }
+    }
+}

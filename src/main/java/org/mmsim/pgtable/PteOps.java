@@ -1,0 +1,338 @@
+package org.mmsim.pgtable;
+
+import org.mmsim.arch.Arch;
+import org.mmsim.arch.Counters;
+import org.mmsim.arch.Event;
+import org.mmsim.phys.PhysMem;
+
+/**
+ * The page-table primitives of the kernel API (include/linux/pgtable.h and, for arm64 contpte,
+ * arch/arm64/mm/contpte.c) over one PTE table {@code t} at index {@code i}. Each primitive counts its events;
+ * a batched primitive covers {@code nr} entries of one table that map consecutive pages of one folio.
+ *
+ * <p>On arm64 the contpte block management of KERNEL_FACTS §6 is applied: {@link #ptepGet} gathers access and
+ * dirty over a block, single-entry writers unfold a block (break-before-make with a TLB invalidation), the
+ * last write of an aligned block tries to fold it, and multi-entry writers only unfold partially covered edge
+ * blocks.
+ */
+public final class PteOps {
+    /** folio_pte_batch flags (mm/internal.h). */
+    public static final int FPB_RESPECT_DIRTY = 1;
+    public static final int FPB_RESPECT_SOFT_DIRTY = 1 << 1;
+    public static final int FPB_RESPECT_WRITE = 1 << 2;
+    public static final int FPB_MERGE_WRITE = 1 << 3;
+    public static final int FPB_MERGE_YOUNG_DIRTY = 1 << 4;
+
+    private final Arch arch;
+    private final Counters c;
+    private final PhysMem phys;
+    private final int contPtes;
+    private final boolean contpte;
+
+    /** The first PTE of the last {@link #folioPteBatch} with the MERGE flags applied. */
+    private long batchPte;
+
+    public PteOps(Arch arch, Counters counters, PhysMem phys) {
+        this.arch = arch;
+        this.c = counters;
+        this.phys = phys;
+        this.contPtes = arch.contPtes();
+        this.contpte = arch.hasContpte();
+    }
+
+    public Arch arch() { return arch; }
+
+    // ---- reads --------------------------------------------------------------------------------------
+
+    /** __ptep_get: the raw entry. */
+    public long ptepGetRaw(long[] t, int i) {
+        c.inc(Event.PTE_READ);
+        return t[i];
+    }
+
+    /** ptep_get: the entry; on arm64 a contpte entry carries the access/dirty bits of its whole block. */
+    public long ptepGet(long[] t, int i) {
+        c.inc(Event.PTE_READ);
+        long pte = t[i];
+        if (!contpte || !arch.pteValid(pte) || !arch.pteCont(pte)) return pte;
+        return gatherBlock(t, i, pte);
+    }
+
+    /** contpte_ptep_get: OR access and dirty over the block, stopping once both are known. */
+    private long gatherBlock(long[] t, int i, long pte) {
+        int base = i & ~(contPtes - 1);
+        int reads = 0;
+        boolean young = false;
+        boolean dirty = false;
+        for (int j = base; j < base + contPtes; j++) {
+            long e = t[j];
+            reads++;
+            young |= arch.pteYoung(e);
+            dirty |= arch.pteDirty(e);
+            if (young && dirty) break;
+        }
+        c.add(Event.PTE_READ_CONT_GATHER, reads);
+        if (young) pte = arch.pteMkyoung(pte);
+        if (dirty) pte = arch.pteMkdirty(pte);
+        return pte;
+    }
+
+    /** pte_batch_hint: entries from {@code i} to the end of its contpte block if {@code pte} is a valid cont entry, else 1. */
+    public int pteBatchHint(int i, long pte) {
+        if (!contpte || !arch.pteValid(pte) || !arch.pteCont(pte)) return 1;
+        return contPtes - (i & (contPtes - 1));
+    }
+
+    // ---- writes -------------------------------------------------------------------------------------
+
+    /**
+     * set_ptes: writes {@code pte} and the same value with pfn+1, +2, ... into nr entries. For nr &gt; 1 the old
+     * entries must be non-present. arm64: nr == 1 unfolds a cont block under the entry and tries to fold after;
+     * nr &gt; 1 sets the cont bit on whole aligned blocks directly.
+     */
+    public void setPtes(long[] t, int i, long addr, long pte, int nr) {
+        if (nr > 1) c.inc(Event.PTE_BATCH_OP);
+        c.add(Event.PTE_WRITE, nr);
+        if (!contpte) {
+            for (int j = 0; j < nr; j++) t[i + j] = arch.pteWithPfn(pte, arch.ptePfn(pte) + j);
+            return;
+        }
+        pte = arch.pteMknoncont(pte);
+        if (nr == 1) {
+            tryUnfold(t, i, addr);
+            t[i] = pte;
+            tryFold(t, i, addr, pte);
+            return;
+        }
+        // contpte_set_ptes: cut at block boundaries; a chunk that is a whole aligned block (VA and PA) gets cont.
+        long pfn = arch.ptePfn(pte);
+        int j = 0;
+        while (j < nr) {
+            int idx = i + j;
+            int chunk = Math.min(nr - j, contPtes - (idx & (contPtes - 1)));
+            boolean whole = chunk == contPtes && ((pfn + j) & (contPtes - 1)) == 0;
+            long v = whole ? arch.pteMkcont(pte) : pte;
+            for (int k = 0; k < chunk; k++) t[idx + k] = arch.pteWithPfn(v, pfn + j + k);
+            j += chunk;
+        }
+    }
+
+    /** set_pte_at of a non-present value (a swap entry or none), one entry. */
+    public void setSwapPte(long[] t, int i, long addr, long swp) {
+        if (contpte) tryUnfold(t, i, addr);
+        c.inc(Event.PTE_WRITE_SWAP);
+        t[i] = swp;
+    }
+
+    /**
+     * get_and_clear_full_ptes: clears nr entries and returns the first old value with dirty and young OR-ed in
+     * from all of them. arm64: nr == 1 unfolds; nr &gt; 1 unfolds only partially covered edge blocks.
+     */
+    public long getAndClearFullPtes(long[] t, int i, long addr, int nr) {
+        if (nr > 1) c.inc(Event.PTE_BATCH_OP);
+        if (contpte) unfoldForRange(t, i, addr, nr);
+        c.add(Event.PTE_CLEAR, nr);
+        long first = t[i];
+        boolean young = false;
+        boolean dirty = false;
+        for (int j = 0; j < nr; j++) {
+            long e = t[i + j];
+            young |= arch.pteYoung(e);
+            dirty |= arch.pteDirty(e);
+            t[i + j] = 0;
+        }
+        if (young) first = arch.pteMkyoung(first);
+        if (dirty) first = arch.pteMkdirty(first);
+        return first;
+    }
+
+    /** clear_full_ptes: clears nr entries (A/D not needed). */
+    public void clearFullPtes(long[] t, int i, long addr, int nr) {
+        if (nr > 1) c.inc(Event.PTE_BATCH_OP);
+        if (contpte) unfoldForRange(t, i, addr, nr);
+        c.add(Event.PTE_CLEAR, nr);
+        for (int j = 0; j < nr; j++) t[i + j] = 0;
+    }
+
+    /** pte_clear of a non-present entry (swap entry zap). */
+    public void pteClear(long[] t, int i) {
+        c.inc(Event.PTE_CLEAR);
+        t[i] = 0;
+    }
+
+    /** wrprotect_ptes: clears write on nr entries; full contpte blocks stay cont. */
+    public void wrprotectPtes(long[] t, int i, long addr, int nr) {
+        if (nr > 1) c.inc(Event.PTE_BATCH_OP);
+        if (contpte) unfoldForRange(t, i, addr, nr);
+        c.add(Event.PTE_WRITE, nr);
+        for (int j = 0; j < nr; j++) t[i + j] = arch.pteWrprotect(t[i + j]);
+    }
+
+    /**
+     * modify_prot_start_ptes: starts a protection change of nr entries by clearing them; returns the first old
+     * value with A/D merged from all (arm64: through get_and_clear_ptes).
+     */
+    public long modifyProtStartPtes(long[] t, int i, long addr, int nr) {
+        return getAndClearFullPtes(t, i, addr, nr);
+    }
+
+    /**
+     * modify_prot_commit_ptes: writes {@code pte} for the first entry and the same protection for the rest,
+     * advancing only the pfn. Generic: one ptep_modify_prot_commit (set_pte_at) per entry; arm64: one set_ptes.
+     */
+    public void modifyProtCommitPtes(long[] t, int i, long addr, long pte, int nr) {
+        if (contpte) {
+            setPtes(t, i, addr, pte, nr);
+            return;
+        }
+        for (int j = 0; j < nr; j++) setPtes(t, i + j, addr + ((long) j << Arch.PAGE_SHIFT), arch.pteWithPfn(pte, arch.ptePfn(pte) + j), 1);
+    }
+
+    /**
+     * ptep_set_access_flags: makes one entry young/dirty/writable as {@code entry} says (fault paths). arm64: when
+     * only A/D change on a cont entry, every entry of the block is updated without unfolding; a write-permission
+     * change unfolds first.
+     */
+    public void ptepSetAccessFlags(long[] t, int i, long addr, long entry) {
+        long old = t[i];
+        if (contpte && arch.pteValid(old) && arch.pteCont(old)) {
+            if (arch.pteWrite(old) == arch.pteWrite(entry)) {
+                int base = i & ~(contPtes - 1);
+                for (int j = base; j < base + contPtes; j++) {
+                    long e = t[j];
+                    if (arch.pteYoung(entry)) e = arch.pteMkyoung(e);
+                    if (arch.pteDirty(entry)) e = arch.pteMkdirty(e);
+                    t[j] = e;
+                }
+                c.add(Event.PTE_WRITE, contPtes);
+                return;
+            }
+            tryUnfold(t, i, addr);
+        }
+        c.inc(Event.PTE_WRITE);
+        t[i] = arch.pteMknoncont(entry);
+        if (contpte) tryFold(t, i, addr, t[i]);
+    }
+
+    // ---- folio_pte_batch ----------------------------------------------------------------------------------
+
+    /**
+     * folio_pte_batch_flags: the number (&gt;= 1) of consecutive present entries from {@code i}, at most {@code maxNr},
+     * mapping consecutive pages of the folio {@code folioHead} and identical but for the pfn, young and the bits
+     * not respected by {@code flags}. {@code first} is the already read first entry (ptep_get). With MERGE flags,
+     * the merged first entry is available from {@link #batchPte()}.
+     */
+    public int folioPteBatch(long folioHead, long[] t, int i, long first, int maxNr, int flags) {
+        long pfn = arch.ptePfn(first);
+        long folioEnd = folioHead + phys.folioNrPages(folioHead);
+        maxNr = (int) Math.min(maxNr, folioEnd - pfn);
+        batchPte = first;
+        int nr = pteBatchHint(i, first);
+        long expected = clearIgnored(arch.pteWithPfn(first, pfn + nr), flags);
+        boolean anyWrite = arch.pteWrite(first);
+        boolean anyYoung = arch.pteYoung(first);
+        boolean anyDirty = arch.pteDirty(first);
+        while (nr < maxNr) {
+            long pte = ptepGet(t, i + nr);
+            if (!arch.ptePresent(pte) || clearIgnored(pte, flags) != expected) break;
+            anyWrite |= arch.pteWrite(pte);
+            anyYoung |= arch.pteYoung(pte);
+            anyDirty |= arch.pteDirty(pte);
+            int step = pteBatchHint(i + nr, pte);
+            expected = arch.pteWithPfn(expected, arch.ptePfn(expected) + step);
+            nr += step;
+        }
+        if ((flags & FPB_MERGE_WRITE) != 0 && anyWrite) batchPte = arch.pteMkwrite(batchPte);
+        if ((flags & FPB_MERGE_YOUNG_DIRTY) != 0) {
+            if (anyYoung) batchPte = arch.pteMkyoung(batchPte);
+            if (anyDirty) batchPte = arch.pteMkdirty(batchPte);
+        }
+        return Math.min(nr, maxNr);
+    }
+
+    /** The first PTE of the last batch with MERGE flags applied. */
+    public long batchPte() { return batchPte; }
+
+    private long clearIgnored(long pte, int flags) {
+        if ((flags & FPB_RESPECT_DIRTY) == 0) pte = arch.pteMkclean(pte);
+        if ((flags & FPB_RESPECT_SOFT_DIRTY) == 0) pte = arch.pteClearSoftDirty(pte);
+        if ((flags & FPB_RESPECT_WRITE) == 0) pte = arch.pteWrprotect(pte);
+        return arch.pteMkold(pte);
+    }
+
+    // ---- arm64 contpte management --------------------------------------------------------------------------
+
+    /** contpte_try_unfold_partial for a multi-entry range, contpte_try_unfold for one entry. */
+    private void unfoldForRange(long[] t, int i, long addr, int nr) {
+        if (nr == 1) {
+            tryUnfold(t, i, addr);
+            return;
+        }
+        int mask = contPtes - 1;
+        if ((i & mask) != 0 || nr < contPtes) {
+            c.inc(Event.PTE_READ);
+            tryUnfold(t, i, addr);
+        }
+        if (((i + nr) & mask) != 0) {
+            c.inc(Event.PTE_READ);
+            tryUnfold(t, i + nr - 1, addr + ((long) (nr - 1) << Arch.PAGE_SHIFT));
+        }
+    }
+
+    /** contpte_try_unfold: if the entry is a valid cont entry, rewrite its block without the cont bit. */
+    private void tryUnfold(long[] t, int i, long addr) {
+        long pte = t[i];
+        if (arch.pteValid(pte) && arch.pteCont(pte)) {
+            convert(t, i, addr, false);
+            c.inc(Event.CONTPTE_UNFOLD);
+        }
+    }
+
+    /**
+     * contpte_try_fold: after a single-entry write of the last entry of an aligned block whose pfn is also the
+     * last of an aligned group, fold the block if all 16 entries map consecutive pages of one folio with equal
+     * protection (access/dirty may differ).
+     */
+    private void tryFold(long[] t, int i, long addr, long pte) {
+        int mask = contPtes - 1;
+        if ((i & mask) != mask || !arch.pteValid(pte) || arch.pteSpecial(pte)) return;
+        long pfn = arch.ptePfn(pte);
+        if ((pfn & mask) != mask) return;
+        long basePfn = pfn - mask;
+        if (!phys.isInUse(basePfn)) return;
+        long head = phys.folioHead(pfn);
+        if (phys.folioHead(basePfn) != head || phys.folioNrPages(head) < contPtes) return;
+        int base = i - mask;
+        long expected = arch.pteMkold(arch.pteMkclean(arch.pteWithPfn(pte, basePfn)));
+        for (int j = 0; j < contPtes; j++) {
+            long e = t[base + j];
+            c.inc(Event.PTE_READ);
+            if (arch.pteMkold(arch.pteMkclean(e)) != expected) return;
+            expected = arch.pteWithPfn(expected, arch.ptePfn(expected) + 1);
+        }
+        convert(t, i, addr, true);
+        c.inc(Event.CONTPTE_FOLD);
+    }
+
+    /** contpte_convert: break-before-make of one block (clear 16, invalidate the TLB for the block, write 16). */
+    private void convert(long[] t, int i, long addr, boolean cont) {
+        int base = i & ~(contPtes - 1);
+        long start = addr - ((long) (i - base) << Arch.PAGE_SHIFT);
+        long pte = t[i];
+        long basePfn = arch.ptePfn(pte) - (i - base);
+        boolean young = false;
+        boolean dirty = false;
+        for (int j = base; j < base + contPtes; j++) {
+            young |= arch.pteYoung(t[j]);
+            dirty |= arch.pteDirty(t[j]);
+            t[j] = 0;
+        }
+        c.add(Event.PTE_CLEAR, contPtes);
+        arch.flushTlbRange(c, start, start + ((long) contPtes << Arch.PAGE_SHIFT));
+        if (young) pte = arch.pteMkyoung(pte);
+        if (dirty) pte = arch.pteMkdirty(pte);
+        pte = cont ? arch.pteMkcont(pte) : arch.pteMknoncont(pte);
+        for (int j = 0; j < contPtes; j++) t[base + j] = arch.pteWithPfn(pte, basePfn + j);
+        c.add(Event.PTE_WRITE, contPtes);
+    }
+}

@@ -1,0 +1,115 @@
+package org.mmsim.phys;
+
+import java.util.Arrays;
+
+/**
+ * A binary buddy allocator over page frames, orders 0..{@link #MAX_ORDER} (mm/page_alloc.c in spirit).
+ * Free blocks are kept as one bitmap per order (bit i of order k = the block starting at pfn i&lt;&lt;k is a
+ * free block of exactly that order), about two bits per frame in all. Memory above the high-water mark is
+ * untouched and handed out in top-order blocks on demand, so a machine with terabytes of simulated RAM
+ * costs nothing until it is used. Allocation takes the lowest free address of the smallest fitting order,
+ * so runs are deterministic.
+ */
+final class Buddy {
+    static final int MAX_ORDER = 10;
+    private static final long TOP = 1L << MAX_ORDER;
+
+    private long capacity;
+    private final long[][] bits = new long[MAX_ORDER + 1][];
+    private final int[] cursor = new int[MAX_ORDER + 1];
+    private long hwm;
+    private long free;
+
+    /** Manages frames [firstPfn, capacity); firstPfn must be a multiple of 2^MAX_ORDER. */
+    Buddy(long firstPfn, long capacity) {
+        if (firstPfn % TOP != 0) throw new IllegalArgumentException("first pfn must be top-order aligned");
+        this.capacity = capacity - capacity % TOP;
+        this.hwm = firstPfn;
+        for (int k = 0; k <= MAX_ORDER; k++) bits[k] = new long[16];
+        this.free = this.capacity - firstPfn;
+    }
+
+    /**
+     * Changes the number of frames (memory hot-plug in spirit). Shrinking is allowed down to the high-water mark.
+     * Returns false if the new size is below memory already touched.
+     */
+    boolean setCapacity(long frames) {
+        frames -= frames % TOP;
+        if (frames < hwm) return false;
+        free += frames - capacity;
+        capacity = frames;
+        return true;
+    }
+
+    /** Frames managed. */
+    long capacity() { return capacity; }
+
+    /** Frames not allocated (including untouched memory above the high-water mark). */
+    long freeFrames() { return free; }
+
+    /** Frames ever touched (the high-water mark): arrays indexed by pfn must cover this many. */
+    long highWater() { return hwm; }
+
+    /** Allocates 2^order naturally aligned frames; returns the first pfn, or -1 when memory is exhausted. */
+    long alloc(int order) {
+        for (;;) {
+            for (int k = order; k <= MAX_ORDER; k++) {
+                long block = takeLowest(k);
+                if (block < 0) continue;
+                for (int j = k - 1; j >= order; j--) setBit(j, (block >>> j) + 1);
+                free -= 1L << order;
+                return block;
+            }
+            if (hwm + TOP > capacity) return -1;
+            setBit(MAX_ORDER, hwm >>> MAX_ORDER);
+            hwm += TOP;
+        }
+    }
+
+    /** Returns a block to the allocator, merging with free buddies. */
+    void free(long pfn, int order) {
+        free += 1L << order;
+        while (order < MAX_ORDER) {
+            long buddy = pfn ^ (1L << order);
+            if (!testBit(order, buddy >>> order)) break;
+            clearBit(order, buddy >>> order);
+            pfn &= ~(1L << order);
+            order++;
+        }
+        setBit(order, pfn >>> order);
+    }
+
+    private long takeLowest(int k) {
+        long[] b = bits[k];
+        for (int w = cursor[k]; w < b.length; w++) {
+            long word = b[w];
+            if (word != 0) {
+                cursor[k] = w;
+                int bit = Long.numberOfTrailingZeros(word);
+                b[w] = word & ~(1L << bit);
+                long idx = ((long) w << 6) + bit;
+                return idx << k;
+            }
+        }
+        cursor[k] = b.length;
+        return -1;
+    }
+
+    private boolean testBit(int k, long idx) {
+        int w = (int) (idx >>> 6);
+        long[] b = bits[k];
+        return w < b.length && (b[w] & (1L << idx)) != 0;
+    }
+
+    private void setBit(int k, long idx) {
+        int w = (int) (idx >>> 6);
+        long[] b = bits[k];
+        if (w >= b.length) b = bits[k] = Arrays.copyOf(b, Math.max(w + 1, b.length * 2));
+        b[w] |= 1L << idx;
+        if (w < cursor[k]) cursor[k] = w;
+    }
+
+    private void clearBit(int k, long idx) {
+        bits[k][(int) (idx >>> 6)] &= ~(1L << idx);
+    }
+}

@@ -1,0 +1,267 @@
+package org.mmsim.phys;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.mmsim.arch.Counters;
+import org.mmsim.arch.Event;
+
+/**
+ * Physical memory: page frames indexed by PFN in struct-of-arrays form (no object per page), a buddy allocator,
+ * folio metadata and sparse page contents.
+ *
+ * <p>Per frame: folio order (byte, on every page of the folio so the head is {@code pfn & ~(nr-1)}), flags
+ * (short: folio flags on the head, PageAnonExclusive per page), mapcount (int, per page: PTE mappings of the
+ * page) and refcount (int, on the head). As in the kernel, the folio-wide "large mapcount" of a large folio
+ * lives in the slot of its first tail page. Contents: one fill byte per page, and a real 4 KiB array only for
+ * pages whose bytes differ, so a 1 GiB memset costs no 1 GiB array.
+ *
+ * <p>PFN 0 is the shared zero page; PFNs 512..1023 are the huge zero folio (order 9). Both are never freed.
+ */
+public final class PhysMem {
+    public static final int MAX_ORDER = Buddy.MAX_ORDER;
+    public static final int PAGE_SIZE = 4096;
+    public static final long ZERO_PFN = 0;
+    public static final long HUGE_ZERO_PFN = 512;
+    private static final long FIRST_FREE = 1L << MAX_ORDER;
+
+    // folio flags (on the head page)
+    public static final short PG_FOLIO = 1;          // allocated (head)
+    public static final short PG_ANON = 1 << 1;
+    public static final short PG_SWAPBACKED = 1 << 2;
+    public static final short PG_DIRTY = 1 << 3;
+    public static final short PG_SWAPCACHE = 1 << 4;
+    public static final short PG_LRU = 1 << 5;
+    public static final short PG_RESERVED = 1 << 6;   // zero page, huge zero folio
+    // per-page flags
+    public static final short PG_ANON_EXCLUSIVE = 1 << 8;
+    public static final short PG_TAIL = 1 << 9;
+    private static final short PG_CONTENT_ARRAY = 1 << 10;
+
+    private final Counters counters;
+    private final Buddy buddy;
+    private byte[] order = new byte[4096];
+    private short[] flags = new short[4096];
+    private int[] mapcount = new int[4096];
+    private int[] refcount = new int[4096];
+    private byte[] fill = new byte[4096];
+    private final Map<Long, byte[]> pages = new HashMap<>();
+    private long allocatedFrames;
+
+    /** Physical memory of {@code bytes} (rounded down to 4 MiB), counting into {@code counters}. */
+    public PhysMem(long bytes, Counters counters) {
+        this.counters = counters;
+        long frames = bytes / PAGE_SIZE;
+        if (frames < 2 * FIRST_FREE) throw new IllegalArgumentException("physical memory too small: " + bytes);
+        this.buddy = new Buddy(FIRST_FREE, frames);
+        ensure(FIRST_FREE);
+        flags[(int) ZERO_PFN] = (short) (PG_FOLIO | PG_RESERVED);
+        refcount[(int) ZERO_PFN] = 1;
+        for (long p = HUGE_ZERO_PFN; p < HUGE_ZERO_PFN + 512; p++) {
+            order[(int) p] = 9;
+            flags[(int) p] = p == HUGE_ZERO_PFN ? (short) (PG_FOLIO | PG_RESERVED) : PG_TAIL;
+        }
+        refcount[(int) HUGE_ZERO_PFN] = 1;
+    }
+
+    /** Resizes physical memory; IllegalArgumentException if below memory already used. */
+    public void setBytes(long bytes) {
+        if (!buddy.setCapacity(bytes / PAGE_SIZE)) {
+            throw new IllegalArgumentException("memory cannot shrink below the " + (buddy.highWater() * PAGE_SIZE >> 20) + " MiB already touched");
+        }
+    }
+
+    /** Bytes of physical memory. */
+    public long bytes() { return buddy.capacity() * PAGE_SIZE; }
+
+    /** Frames currently allocated to folios. */
+    public long allocatedFrames() { return allocatedFrames; }
+
+    /** Frames free. */
+    public long freeFrames() { return buddy.freeFrames(); }
+
+    /** The number of frames ever touched (arrays cover them). */
+    public long highWater() { return buddy.highWater(); }
+
+    private void ensure(long n) {
+        if (n <= order.length) return;
+        if (n > Integer.MAX_VALUE - 8) throw new IllegalStateException("more than 2^31 frames");
+        int len = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(n, (long) order.length * 2));
+        order = Arrays.copyOf(order, len);
+        flags = Arrays.copyOf(flags, len);
+        mapcount = Arrays.copyOf(mapcount, len);
+        refcount = Arrays.copyOf(refcount, len);
+        fill = Arrays.copyOf(fill, len);
+    }
+
+    // ---- allocation -------------------------------------------------------------------------------
+
+    /**
+     * Allocates a folio of 2^order pages (folio_alloc): refcount 1, mapcounts 0, no flags; contents are left
+     * as the previous owner had them (the caller zeroes). Returns the head pfn, or -1 when memory is exhausted.
+     */
+    public long allocFolio(int order) {
+        long head = buddy.alloc(order);
+        if (head < 0) return -1;
+        ensure(buddy.highWater());
+        int h = (int) head;
+        int n = 1 << order;
+        Arrays.fill(this.order, h, h + n, (byte) order);
+        Arrays.fill(flags, h, h + n, PG_TAIL);
+        flags[h] = PG_FOLIO;
+        Arrays.fill(mapcount, h, h + n, 0);
+        Arrays.fill(refcount, h, h + n, 0);
+        refcount[h] = 1;
+        allocatedFrames += n;
+        counters.inc(Event.folioAlloc(order));
+        return head;
+    }
+
+    /** Returns a folio to the allocator (its refcount must have dropped to zero). */
+    public void freeFolio(long head) {
+        int h = (int) head;
+        if ((flags[h] & PG_FOLIO) == 0 || (flags[h] & PG_RESERVED) != 0) {
+            throw new IllegalStateException("freeing a frame that is not an allocated folio head: pfn " + head);
+        }
+        int o = order[h];
+        int n = 1 << o;
+        for (int i = h; i < h + n; i++) {
+            if ((flags[i] & PG_CONTENT_ARRAY) != 0) pages.remove((long) i);
+            flags[i] = 0;
+            mapcount[i] = 0;
+            refcount[i] = 0;
+        }
+        allocatedFrames -= n;
+        buddy.free(head, o);
+        counters.inc(Event.folioFree(o));
+    }
+
+    // ---- folio metadata ---------------------------------------------------------------------------
+
+    public int folioOrder(long pfn) { return order[(int) pfn]; }
+
+    public int folioNrPages(long pfn) { return 1 << order[(int) pfn]; }
+
+    public long folioHead(long pfn) { return pfn & ~((1L << order[(int) pfn]) - 1); }
+
+    public boolean isAllocatedHead(long pfn) { return pfn < order.length && (flags[(int) pfn] & PG_FOLIO) != 0; }
+
+    /** True if the page belongs to an allocated folio (head or tail). */
+    public boolean isInUse(long pfn) {
+        if (pfn < 0 || pfn >= buddy.highWater()) return false;
+        return (flags[(int) folioHead(pfn)] & PG_FOLIO) != 0;
+    }
+
+    public boolean isReserved(long pfn) { return (flags[(int) folioHead(pfn)] & PG_RESERVED) != 0; }
+
+    public boolean folioTest(long head, short flag) { return (flags[(int) head] & flag) != 0; }
+
+    public void folioSet(long head, short flag) { flags[(int) head] |= flag; }
+
+    public void folioClear(long head, short flag) { flags[(int) head] &= (short) ~flag; }
+
+    public boolean pageAnonExclusive(long pfn) { return (flags[(int) pfn] & PG_ANON_EXCLUSIVE) != 0; }
+
+    public void setPageAnonExclusive(long pfn, boolean on) {
+        if (on) flags[(int) pfn] |= PG_ANON_EXCLUSIVE; else flags[(int) pfn] &= (short) ~PG_ANON_EXCLUSIVE;
+    }
+
+    public int refcount(long head) { return refcount[(int) head]; }
+
+    /** folio_ref_add (n may be negative); returns the new count. */
+    public int refAdd(long head, int n) { return refcount[(int) head] += n; }
+
+    /** PTE mappings of one page. */
+    public int mapcount(long pfn) { return mapcount[(int) pfn]; }
+
+    /** Adds n PTE mappings to each of nr consecutive pages of one folio, keeping the folio-wide large mapcount. */
+    public void mapcountAdd(long pfn, int nr, int n) {
+        int p = (int) pfn;
+        for (int i = p; i < p + nr; i++) mapcount[i] += n;
+        long head = folioHead(pfn);
+        if (order[p] > 0) refcount[(int) head + 1] += nr * n;
+    }
+
+    /** Folio-wide mapcount of a large folio (the sum of its pages' PTE mappings plus 512 per PMD mapping). */
+    public int largeMapcount(long head) { return order[(int) head] > 0 ? refcount[(int) head + 1] : mapcount[(int) head]; }
+
+    /** Adds PMD mappings: counted as the folio's "entire" mapping, which the large mapcount includes per page. */
+    public void entireMapcountAdd(long head, int n) {
+        refcount[(int) head + 1] += n * (1 << order[(int) head]);
+        entireMapcount.merge(head, n, Integer::sum);
+        if (entireMapcount.get(head) == 0) entireMapcount.remove(head);
+    }
+
+    private final Map<Long, Integer> entireMapcount = new HashMap<>();
+
+    /** PMD mappings of a folio. */
+    public int entireMapcount(long head) { return entireMapcount.getOrDefault(head, 0); }
+
+    // ---- contents ----------------------------------------------------------------------------------
+
+    /** Sets every byte of a page to b. */
+    public void fillPage(long pfn, int b) {
+        int p = (int) pfn;
+        if ((flags[p] & PG_CONTENT_ARRAY) != 0) {
+            pages.remove(pfn);
+            flags[p] &= (short) ~PG_CONTENT_ARRAY;
+        }
+        fill[p] = (byte) b;
+    }
+
+    /** Sets bytes [off, off+len) of a page to b. */
+    public void fillRange(long pfn, int off, int len, int b) {
+        if (off == 0 && len == PAGE_SIZE) {
+            fillPage(pfn, b);
+            return;
+        }
+        int p = (int) pfn;
+        if ((flags[p] & PG_CONTENT_ARRAY) == 0 && fill[p] == (byte) b) return;
+        Arrays.fill(materialize(pfn), off, off + len, (byte) b);
+    }
+
+    /** The writable bytes of a page (allocating its array on first need). */
+    public byte[] materialize(long pfn) {
+        int p = (int) pfn;
+        if ((flags[p] & PG_CONTENT_ARRAY) != 0) return pages.get(pfn);
+        byte[] a = new byte[PAGE_SIZE];
+        if (fill[p] != 0) Arrays.fill(a, fill[p]);
+        pages.put(pfn, a);
+        flags[p] |= PG_CONTENT_ARRAY;
+        return a;
+    }
+
+    /** The bytes of a page if it has an array, else null (then every byte equals {@link #fillByte}). */
+    public byte[] arrayOrNull(long pfn) {
+        return (flags[(int) pfn] & PG_CONTENT_ARRAY) != 0 ? pages.get(pfn) : null;
+    }
+
+    /** The fill byte of a page without an array. */
+    public int fillByte(long pfn) { return fill[(int) pfn] & 0xff; }
+
+    public int readByte(long pfn, int off) {
+        byte[] a = arrayOrNull(pfn);
+        return (a != null ? a[off] : fill[(int) pfn]) & 0xff;
+    }
+
+    public void writeByte(long pfn, int off, int v) {
+        byte[] a = arrayOrNull(pfn);
+        if (a == null && fill[(int) pfn] == (byte) v) return;
+        if (a == null) a = materialize(pfn);
+        a[off] = (byte) v;
+    }
+
+    /** Copies the contents of one page to another (copy_user_highpage). */
+    public void copyPage(long dst, long src) {
+        byte[] a = arrayOrNull(src);
+        if (a == null) fillPage(dst, fill[(int) src]);
+        else System.arraycopy(a, 0, materialize(dst), 0, PAGE_SIZE);
+    }
+
+    /** Bytes of heap used by page arrays (for memory reports). */
+    public long contentArrayBytes() { return (long) pages.size() * (PAGE_SIZE + 16); }
+
+    /** Bytes of heap used by per-frame arrays. */
+    public long frameArrayBytes() { return (long) order.length * (1 + 2 + 4 + 4 + 1); }
+}

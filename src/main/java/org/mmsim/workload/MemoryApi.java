@@ -1,0 +1,76 @@
+package org.mmsim.workload;
+
+/**
+ * The C calls a test program makes, as a backend offers them: the simulated kernel ({@code sim}) or the
+ * live kernel ({@code host}). Results mirror C exactly: a call that fails returns -1 (or MAP_FAILED = -1)
+ * and leaves the error in {@link #errno()}; addresses are user virtual addresses.
+ *
+ * <p>User memory accesses ({@code memset}, {@code poke}, {@code peek}, {@code pattern}, {@code checksum})
+ * fault as a real program would; an access the kernel answers with SIGSEGV throws {@link Segfault}
+ * after the bytes before the faulting address have been accessed.
+ */
+public interface MemoryApi extends AutoCloseable {
+    /** mmap(2); fd and offset as in C (-1 and 0 for anonymous memory). */
+    long mmap(long addr, long len, int prot, int flags, int fd, long offset);
+
+    /** munmap(2). */
+    int munmap(long addr, long len);
+
+    /** mremap(2); {@code newAddr} is used only with MREMAP_FIXED or MREMAP_DONTUNMAP. */
+    long mremap(long oldAddr, long oldLen, long newLen, int flags, long newAddr);
+
+    /** mprotect(2). */
+    int mprotect(long addr, long len, int prot);
+
+    /** madvise(2). */
+    int madvise(long addr, long len, int advice);
+
+    /** errno after the last failing call. */
+    int errno();
+
+    /** memset(3) on user memory. */
+    void memset(long addr, int c, long len);
+
+    /** Writes one byte. */
+    void poke(long addr, int value);
+
+    /** Reads one byte (0..255). */
+    int peek(long addr);
+
+    /** Fills [addr, addr+len) with a deterministic pseudo-random byte pattern derived from {@code seed}. */
+    void pattern(long addr, long len, long seed);
+
+    /** A checksum of the bytes of [addr, addr+len) (reads them, faulting as a program would). */
+    long checksum(long addr, long len);
+
+    /** 1 if a VMA covers addr. */
+    boolean mapped(long addr);
+
+    /** PROT bits of the VMA covering addr, or -1 if none. */
+    int prot(long addr);
+
+    /** Number of VMAs intersecting [addr, addr+len). */
+    int vmas(long addr, long len);
+
+    /** True if the page at addr is resident (mapped by a present PTE or PMD, the zero page included). */
+    boolean present(long addr);
+
+    /** True if the page at addr is swapped out (its PTE is a swap entry). */
+    boolean swapped(long addr);
+
+    /**
+     * Sets a tunable: {@code thp} (always|madvise|never), {@code mthp 64K} (always|inherit|madvise|never),
+     * {@code max_map_count} (a number). Throws {@link IllegalArgumentException} with a user-facing message
+     * for an unknown tunable or value.
+     */
+    void set(String key, String value);
+
+    /** The counters of the backend (indexed by Event ordinal), or null when the backend has none (host). */
+    long[] counters();
+
+    /** "sim" or "host". */
+    String backend();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,158 @@
+package org.mmsim.workload;
+
+import org.mmsim.arch.Arch;
+import org.mmsim.arch.Event;
+import org.mmsim.check.Checker;
+import org.mmsim.kernel.Kernel;
+import org.mmsim.mm.Errno;
+import org.mmsim.mm.Fault;
+import org.mmsim.mm.FeatureSet;
+import org.mmsim.mm.Madvise;
+import org.mmsim.mm.Mm;
+import org.mmsim.mm.Mmap;
+import org.mmsim.mm.Mprotect;
+import org.mmsim.mm.Mremap;
+import org.mmsim.mm.UserAccess;
+import org.mmsim.mm.Vma;
+import org.mmsim.pgtable.PageTables;
+import org.mmsim.phys.PhysMem;
+
+/**
+ * {@link MemoryApi} on the simulated kernel: one {@link Kernel} and the address space of the process the calls
+ * act on. With checking on, the invariant checker runs after every call.
+ */
+public final class SimBackend implements MemoryApi {
+    private final Kernel kernel;
+    private final Mm mm;
+    private final boolean check;
+    private int errno;
+
+    public SimBackend(Arch arch, FeatureSet features, boolean check) {
+        this.kernel = new Kernel(arch, features);
+        this.mm = kernel.newMm();
+        this.check = check;
+    }
+
+    /** The simulated machine (tests look inside). */
+    public Kernel kernel() { return kernel; }
+
+    /** The address space the calls act on. */
+    public Mm mm() { return mm; }
+
+    private long ret(long r) {
+        if (Errno.isError(r)) {
+            errno = (int) -r;
+            r = -1;
+        }
+        checkNow();
+        return r;
+    }
+
+    /** Runs the invariant checker if checking is on. */
+    public void checkNow() {
+        if (check) Checker.check(kernel);
+    }
+
+    @Override public long mmap(long addr, long len, int prot, int flags, int fd, long offset) {
+        return ret(Mmap.mmap(mm, addr, len, prot, flags, fd, offset));
+    }
+
+    @Override public int munmap(long addr, long len) { return (int) ret(Mmap.munmap(mm, addr, len)); }
+
+    @Override public long mremap(long oldAddr, long oldLen, long newLen, int flags, long newAddr) {
+        return ret(Mremap.mremap(mm, oldAddr, oldLen, newLen, flags, newAddr));
+    }
+
+    @Override public int mprotect(long addr, long len, int prot) { return (int) ret(Mprotect.mprotect(mm, addr, len, prot)); }
+
+    @Override public int madvise(long addr, long len, int advice) { return (int) ret(Madvise.madvise(mm, addr, len, advice)); }
+
+    @Override public int errno() { return errno; }
+
+    private PhysMem phys() { return kernel.env().phys; }
+
+    /** Runs a user access, turning a SIGSEGV stop into {@link Segfault}; checks invariants afterwards either way. */
+    private void access(long addr, long len, boolean write, UserAccess.PageVisitor v) {
+        if (len <= 0) return;
+        try {
+            UserAccess.access(mm, addr, len, write, v);
+        } catch (UserAccess.Stop s) {
+            kernel.env().counters.inc(Event.FAULT_SIGSEGV);
+            checkNow();
+            if (s.reason == Fault.OOM) throw new OutOfMemory(s.addr);
+            throw new Segfault(s.addr, write);
+        }
+        checkNow();
+    }
+
+    @Override public void memset(long addr, int c, long len) {
+        kernel.env().counters.add(Event.USER_BYTES_WRITTEN, Math.max(len, 0));
+        access(addr, len, true, (pfn, off, n, done) -> phys().fillRange(pfn, off, n, c));
+    }
+
+    @Override public void poke(long addr, int value) {
+        kernel.env().counters.inc(Event.USER_BYTES_WRITTEN);
+        access(addr, 1, true, (pfn, off, n, done) -> phys().writeByte(pfn, off, value));
+    }
+
+    @Override public int peek(long addr) {
+        kernel.env().counters.inc(Event.USER_BYTES_READ);
+        int[] out = new int[1];
+        access(addr, 1, false, (pfn, off, n, done) -> out[0] = phys().readByte(pfn, off));
+        return out[0];
+    }
+
+    @Override public void pattern(long addr, long len, long seed) {
+        kernel.env().counters.add(Event.USER_BYTES_WRITTEN, Math.max(len, 0));
+        access(addr, len, true, (pfn, off, n, done) -> {
+            byte[] a = phys().materialize(pfn);
+            for (int k = 0; k < n; k++) a[off + k] = (byte) Patterns.byteAt(seed, done + k);
+        });
+    }
+
+    @Override public long checksum(long addr, long len) {
+        kernel.env().counters.add(Event.USER_BYTES_READ, Math.max(len, 0));
+        long[] sum = {0};
+        access(addr, len, false, (pfn, off, n, done) -> {
+            byte[] a = phys().arrayOrNull(pfn);
+            if (a == null) {
+                sum[0] += Patterns.fillTerms(phys().fillByte(pfn), done, n);
+            } else {
+                for (int k = 0; k < n; k++) sum[0] += Patterns.term(a[off + k] & 0xff, done + k);
+            }
+        });
+        return sum[0];
+    }
+
+    @Override public boolean mapped(long addr) { return mm.vmaLookup(addr) != null; }
+
+    @Override public int prot(long addr) {
+        Vma v = mm.vmaLookup(addr);
+        return v == null ? -1 : v.prot();
+    }
+
+    @Override public int vmas(long addr, long len) { return mm.intersecting(addr, addr + len).size(); }
+
+    @Override public boolean present(long addr) {
+        Arch arch = kernel.arch();
+        long pmd = mm.pageTables().pmdEntry(addr);
+        if (arch.entryIsLeaf(pmd)) return arch.ptePresent(arch.hugePmdToPte(pmd));
+        long[] t = mm.pageTables().pteTable(addr, false);
+        return t != null && arch.ptePresent(t[PageTables.pteIndex(addr)]);
+    }
+
+    @Override public boolean swapped(long addr) {
+        Arch arch = kernel.arch();
+        long[] t = mm.pageTables().pteTable(addr, false);
+        return t != null && arch.pteIsSwap(t[PageTables.pteIndex(addr)]);
+    }
+
+    @Override public void set(String key, String value) { kernel.set(key, value); }
+
+    @Override public long[] counters() { return kernel.env().counters.snapshot(); }
+
+    @Override public String backend() { return "sim"; }
+
+    @Override public void close() {}
+
+}
