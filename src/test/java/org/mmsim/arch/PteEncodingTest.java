@@ -1,0 +1,113 @@
+package org.mmsim.arch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** PTE bit layouts of x86-64 and arm64 as the kernel headers define them. */
+class PteEncodingTest {
+    static final int RW = 3;
+
+    @Test
+    void x86PrivateWritableMappingBitsAreTheKernels() {
+        // PAGE_COPY_NOEXEC = P | US | A | NX; write and dirty come from pte_mkwrite / pte_mkdirty on a write fault
+        long pte = Arch.X86_64.mkPte(0x1234, RW, false);
+        assertEquals((0x1234L << 12) | 1 | 4 | 0x20 | (1L << 63), pte);
+        long w = Arch.X86_64.pteMkdirty(Arch.X86_64.pteMkwrite(pte));
+        assertEquals(pte | 2 | 0x40 | 0x800, w, "x86 pte_mkdirty sets _PAGE_DIRTY and _PAGE_SOFT_DIRTY");
+    }
+
+    @Test
+    void x86ProtNoneIsPresentButNotValid() {
+        long pte = Arch.X86_64.mkPte(5, 0, false);
+        assertTrue(Arch.X86_64.ptePresent(pte));
+        assertTrue(Arch.X86_64.pteProtnone(pte));
+        assertEquals(0x100 | 0x20 | (5L << 12), pte, "PAGE_NONE = _PAGE_PROTNONE | _PAGE_ACCESSED");
+    }
+
+    @Test
+    void arm64DirtyIsHardwareDirtyOrSoftwareDirty() {
+        Arm64 a = Arch.ARM64;
+        long pte = a.pteMkwrite(a.mkPte(7, RW, false));
+        assertTrue(a.pteWrite(pte));
+        assertFalse(a.pteDirty(pte), "writable but AP[2] still set: clean");
+        long hw = a.pteHwMkdirty(pte);
+        assertTrue(a.pteDirty(hw), "DBM: clearing AP[2] makes it dirty");
+        long wp = a.pteWrprotect(hw);
+        assertTrue(a.pteDirty(wp), "pte_wrprotect moves hardware dirty into PTE_DIRTY");
+        assertFalse(a.pteWrite(wp));
+        assertEquals(1L << 55, wp & (1L << 55));
+    }
+
+    @Test
+    void arm64ProtNoneUsesPresentInvalid() {
+        long pte = Arch.ARM64.mkPte(9, 0, false);
+        assertTrue(Arch.ARM64.ptePresent(pte));
+        assertFalse(Arch.ARM64.pteValid(pte));
+        assertEquals(0, pte & 1, "PTE_VALID clear");
+        assertEquals(1L << 11, pte & (1L << 11), "PTE_PRESENT_INVALID overlays nG");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x86_64", "arm64"})
+    void swapEntriesRoundTripAndAreNotPresent(String name) {
+        Arch a = Arch.byName(name);
+        for (long off : new long[] {1, 2, 4096, (1L << 40) + 17}) {
+            long pte = a.swpEntryPte(3, off);
+            assertFalse(a.ptePresent(pte));
+            assertTrue(a.pteIsSwap(pte));
+            assertEquals(3, a.swpType(pte));
+            assertEquals(off, a.swpOffset(pte));
+            long ex = a.swpMkExclusive(pte);
+            assertTrue(a.swpExclusive(ex));
+            assertEquals(off + 5, a.swpOffset(a.pteMoveSwpOffset(ex, 5)));
+            assertTrue(a.swpExclusive(a.pteMoveSwpOffset(ex, 5)), "pte_move_swp_offset keeps the other swap bits");
+        }
+    }
+
+    @Test
+    void x86SwapOffsetIsStoredInverted() {
+        // L1TF mitigation: the offset bits of a non-present PTE are inverted so they never point at real memory
+        long pte = Arch.X86_64.swpEntryPte(0, 1);
+        assertEquals(~1L << 14 >>> 5, pte);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x86_64", "arm64"})
+    void hugePmdAndTableEntriesAreDistinct(String name) {
+        Arch a = Arch.byName(name);
+        long table = a.mkTableEntry(42);
+        assertTrue(a.entryIsTable(table));
+        assertEquals(42, a.entryTableId(table));
+        long pte = a.pteMkwrite(a.mkPte(512, RW, false));
+        long pmd = a.pteToHugePmd(pte);
+        assertTrue(a.entryIsLeaf(pmd));
+        assertEquals(pte, a.hugePmdToPte(pmd));
+    }
+
+    @Test
+    void x86FlushRulesFollowPteFlagsNeedFlush() {
+        X86_64 x = Arch.X86_64;
+        long ro = x.mkPte(1, 1, false);
+        long rw = x.pteMkwrite(ro);
+        assertTrue(x.pteNeedsFlush(rw, ro), "removing RW flushes");
+        assertTrue(x.pteNeedsFlush(ro, rw), "adding RW flushes too on x86 (flush_on_change)");
+        assertFalse(x.pteNeedsFlush(ro, x.pteMkold(ro)), "accessed is ignored");
+        assertFalse(x.pteNeedsFlush(0, rw), "old entry not present: no flush");
+        assertFalse(x.pteNeedsFlush(ro, x.pteMksoftDirty(ro)), "software bits never flush");
+    }
+
+    @Test
+    void tlbRangeFlushBecomesFullFlushAboveTheCeiling() {
+        Counters c = new Counters();
+        Arch.X86_64.flushTlbRange(c, 0, 33 * 4096);
+        assertEquals(33, c.get(Event.TLBI));
+        Arch.X86_64.flushTlbRange(c, 0, 34 * 4096);
+        assertEquals(1, c.get(Event.TLB_FLUSH_ALL));
+        assertEquals(2, c.get(Event.TLB_FLUSH_RANGE));
+    }
+}

@@ -1,0 +1,193 @@
+package org.mmsim.mm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.mmsim.mm.Uapi.MAP_ANONYMOUS;
+import static org.mmsim.mm.Uapi.MAP_FIXED;
+import static org.mmsim.mm.Uapi.MAP_FIXED_NOREPLACE;
+import static org.mmsim.mm.Uapi.MAP_PRIVATE;
+import static org.mmsim.mm.Uapi.MAP_SHARED_VALIDATE;
+import static org.mmsim.mm.Uapi.PROT_READ;
+import static org.mmsim.mm.Uapi.PROT_WRITE;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mmsim.arch.Arch;
+import org.mmsim.workload.SimBackend;
+
+/** mmap and munmap argument checks, each with the kernel rule it mirrors (KERNEL_FACTS §8.3, §8.4). */
+class MmapErrnoTest {
+    static final int RW = PROT_READ | PROT_WRITE;
+    static final int ANON = MAP_PRIVATE | MAP_ANONYMOUS;
+    SimBackend b;
+
+    @BeforeEach
+    void setUp() {
+        b = new SimBackend(Arch.X86_64, FeatureSet.patched(), true);
+    }
+
+    void assertErr(long ret, int errno) {
+        assertEquals(-1, ret);
+        assertEquals(errno, b.errno(), () -> "errno " + Errno.name(b.errno()) + ", expected " + Errno.name(errno));
+    }
+
+    @Test
+    void mmapZeroLengthIsEinval() {
+        // do_mmap: if (!len) return -EINVAL
+        assertErr(b.mmap(0, 0, RW, ANON, -1, 0), Errno.EINVAL);
+    }
+
+    @Test
+    void mmapLengthOverflowingPageAlignIsEnomem() {
+        // do_mmap: len = PAGE_ALIGN(len); if (!len) return -ENOMEM
+        assertErr(b.mmap(0, -4095L, RW, ANON, -1, 0), Errno.ENOMEM);
+    }
+
+    @Test
+    void mmapLongerThanTaskSizeIsEnomem() {
+        // __get_unmapped_area: if (len > TASK_SIZE) return -ENOMEM
+        assertErr(b.mmap(0, 1L << 48, RW, ANON, -1, 0), Errno.ENOMEM);
+    }
+
+    @Test
+    void mmapUnalignedOffsetIsEinval() {
+        // sys_mmap (x86-64, arm64): if (off & ~PAGE_MASK) return -EINVAL
+        assertErr(b.mmap(0, 4096, RW, ANON, -1, 100), Errno.EINVAL);
+    }
+
+    @Test
+    void mmapWithoutAnonymousAndNoFileIsEbadf() {
+        // ksys_mmap_pgoff: file = fget(fd); if (!file) return -EBADF
+        assertErr(b.mmap(0, 4096, RW, MAP_PRIVATE, -1, 0), Errno.EBADF);
+    }
+
+    @Test
+    void mmapWithNeitherSharedNorPrivateIsEinval() {
+        // do_mmap: switch (flags & MAP_TYPE) ... default: return -EINVAL
+        assertErr(b.mmap(0, 4096, RW, MAP_ANONYMOUS, -1, 0), Errno.EINVAL);
+    }
+
+    @Test
+    void mmapSharedValidateWithUnknownFlagIsEopnotsupp() {
+        // do_mmap, MAP_SHARED_VALIDATE: flags outside LEGACY_MAP_MASK | validated ones -> -EOPNOTSUPP
+        assertErr(b.mmap(0, 4096, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x40000000, -1, 0), Errno.EOPNOTSUPP);
+    }
+
+    @Test
+    void mmapFixedUnalignedIsEinval() {
+        // __get_unmapped_area: if (offset_in_page(addr)) return -EINVAL (MAP_FIXED takes addr as is)
+        assertErr(b.mmap((1L << 30) + 1, 4096, RW, ANON | MAP_FIXED, -1, 0), Errno.EINVAL);
+    }
+
+    @Test
+    void mmapFixedBeyondTaskSizeIsEnomem() {
+        // __get_unmapped_area: if (addr > TASK_SIZE - len) return -ENOMEM
+        assertErr(b.mmap(Arch.X86_64.taskSize() - 4096, 8192, RW, ANON | MAP_FIXED, -1, 0), Errno.ENOMEM);
+    }
+
+    @Test
+    void mmapFixedNoreplaceOverAMappingIsEexist() {
+        // do_mmap: MAP_FIXED_NOREPLACE and find_vma_intersection() -> -EEXIST, nothing unmapped
+        long p = b.mmap(1L << 30, 8192, RW, ANON | MAP_FIXED, -1, 0);
+        b.poke(p, 7);
+        assertErr(b.mmap(p + 4096, 8192, RW, ANON | MAP_FIXED_NOREPLACE, -1, 0), Errno.EEXIST);
+        assertEquals(7, b.peek(p));
+        assertEquals(1, b.vmas(p, 1L << 20));
+    }
+
+    @Test
+    void mmapFixedReplacesWhatItCovers() {
+        // mmap_region: MAP_FIXED unmaps [addr, addr+len) first, splitting partly covered VMAs
+        long p = b.mmap(1L << 30, 3 * 4096, RW, ANON | MAP_FIXED, -1, 0);
+        b.memset(p, 1, 3 * 4096);
+        long q = b.mmap(p + 4096, 4096, PROT_READ, ANON | MAP_FIXED, -1, 0);
+        assertEquals(p + 4096, q);
+        assertEquals(3, b.vmas(p, 3 * 4096));
+        assertEquals(0, b.peek(q));
+        assertEquals(1, b.peek(p));
+    }
+
+    @Test
+    void mmapBeyondMaxMapCountIsEnomem() {
+        // do_mmap: if (mm->map_count > sysctl_max_map_count) return -ENOMEM (strictly greater)
+        b.set("max_map_count", "3");
+        long base = 1L << 30;
+        for (int i = 0; i < 4; i++) {
+            int prot = i % 2 == 0 ? PROT_READ : RW;
+            assertEquals(base + i * 8192L, b.mmap(base + i * 8192L, 4096, prot, ANON | MAP_FIXED, -1, 0));
+        }
+        assertErr(b.mmap(base + 5 * 8192L, 4096, PROT_READ, ANON | MAP_FIXED, -1, 0), Errno.ENOMEM);
+    }
+
+    @Test
+    void adjacentCompatibleMappingsMerge() {
+        // vma_merge_new_range: same flags, no anon_vma conflict, pgoff continuous -> one VMA
+        long p = b.mmap(1L << 30, 4096, RW, ANON | MAP_FIXED, -1, 0);
+        b.mmap(p + 4096, 4096, RW, ANON | MAP_FIXED, -1, 0);
+        b.mmap(p - 4096, 4096, RW, ANON | MAP_FIXED, -1, 0);
+        assertEquals(1, b.vmas(p - 4096, 3 * 4096));
+        b.mmap(p + 8192, 4096, PROT_READ, ANON | MAP_FIXED, -1, 0);
+        assertEquals(2, b.vmas(p - 4096, 4 * 4096));
+    }
+
+    @Test
+    void nullHintPlacesPmdMultiplesOnPmdBoundaries() {
+        // __get_unmapped_area: anonymous, no hint, len multiple of PMD_SIZE -> thp_get_unmapped_area alignment
+        long p = b.mmap(0, 4L << 20, RW, ANON, -1, 0);
+        assertEquals(0, p & ((2L << 20) - 1));
+        long q = b.mmap(0, 4096, RW, ANON, -1, 0);
+        assertEquals(0, q & 4095);
+    }
+
+    @Test
+    void unusableHintIsIgnored() {
+        // generic_get_unmapped_area_topdown: the hint is used only if the range is free
+        long p = b.mmap(1L << 30, 8192, RW, ANON, -1, 0);
+        assertEquals(1L << 30, p);
+        long q = b.mmap(1L << 30, 8192, RW, ANON, -1, 0);
+        assertEquals(false, q == p);
+    }
+
+    @Test
+    void munmapUnalignedIsEinval() {
+        // do_vmi_munmap: if (offset_in_page(start) || ...) return -EINVAL
+        assertErr(b.munmap((1L << 30) + 12, 4096), Errno.EINVAL);
+    }
+
+    @Test
+    void munmapZeroLengthIsEinval() {
+        // do_vmi_munmap: end = start + PAGE_ALIGN(len); if (end == start) return -EINVAL
+        assertErr(b.munmap(1L << 30, 0), Errno.EINVAL);
+    }
+
+    @Test
+    void munmapOverflowingLengthIsEinval() {
+        // do_vmi_munmap: len > TASK_SIZE - start -> -EINVAL
+        assertErr(b.munmap(1L << 30, -4096L), Errno.EINVAL);
+    }
+
+    @Test
+    void munmapOfNothingSucceeds() {
+        // do_vmi_munmap: no VMA overlaps the range -> 0
+        assertEquals(0, b.munmap(1L << 30, 4096));
+    }
+
+    @Test
+    void munmapOfAMiddlePieceAtMaxMapCountIsEnomem() {
+        // vms_gather_munmap_vmas: splitting a VMA in two when map_count >= max_map_count -> -ENOMEM
+        long p = b.mmap(1L << 30, 3 * 4096, RW, ANON | MAP_FIXED, -1, 0);
+        b.set("max_map_count", "1");
+        assertErr(b.munmap(p + 4096, 4096), Errno.ENOMEM);
+        assertEquals(0, b.munmap(p, 4096));
+        assertEquals(1, b.vmas(p, 3 * 4096));
+    }
+
+    @Test
+    void munmapOfAPieceSplitsTheVma() {
+        long p = b.mmap(1L << 30, 3 * 4096, RW, ANON | MAP_FIXED, -1, 0);
+        b.memset(p, 9, 3 * 4096);
+        assertEquals(0, b.munmap(p + 4096, 4096));
+        assertEquals(2, b.vmas(p, 3 * 4096));
+        assertEquals(false, b.mapped(p + 4096));
+        assertEquals(9, b.peek(p + 8192));
+    }
+}

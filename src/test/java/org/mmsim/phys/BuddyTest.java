@@ -1,0 +1,60 @@
+package org.mmsim.phys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.mmsim.arch.Counters;
+
+class BuddyTest {
+    @Test
+    void blocksAreNaturallyAlignedAndMergeBack() {
+        Buddy b = new Buddy(1024, 1024 * 64);
+        long total = b.freeFrames();
+        Random r = new Random(1);
+        List<long[]> live = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            if (live.isEmpty() || r.nextInt(3) > 0) {
+                int order = r.nextInt(11);
+                long pfn = b.alloc(order);
+                if (pfn < 0) continue;
+                assertEquals(0, pfn & ((1L << order) - 1), "naturally aligned");
+                for (long[] l : live) assertTrue(pfn + (1L << order) <= l[0] || l[0] + (1L << l[1]) <= pfn, "no overlap");
+                live.add(new long[] {pfn, order});
+            } else {
+                long[] l = live.remove(r.nextInt(live.size()));
+                b.free(l[0], (int) l[1]);
+            }
+        }
+        for (long[] l : live) b.free(l[0], (int) l[1]);
+        assertEquals(total, b.freeFrames());
+        // everything merged back: the whole touched memory is available as top-order blocks again
+        long hw = b.highWater();
+        for (long i = 1024; i < hw; i += 1024) assertTrue(b.alloc(10) >= 0);
+    }
+
+    @Test
+    void exhaustedMemoryReturnsMinusOne() {
+        Buddy b = new Buddy(1024, 2048);
+        assertEquals(1024, b.alloc(10));
+        assertEquals(-1, b.alloc(0));
+    }
+
+    @Test
+    void fillPagesCostNoArrays() {
+        PhysMem m = new PhysMem(1L << 30, new Counters());
+        long head = m.allocFolio(9);
+        for (long p = head; p < head + 512; p++) m.fillPage(p, 0xAA);
+        assertEquals(0, m.contentArrayBytes());
+        m.writeByte(head, 3, 0xAA);
+        assertEquals(0, m.contentArrayBytes(), "writing the fill byte again needs no array");
+        m.writeByte(head, 3, 1);
+        assertEquals(1, m.readByte(head, 3));
+        assertEquals(0xAA, m.readByte(head, 4));
+        assertTrue(m.contentArrayBytes() > 0);
+    }
+}
