@@ -1,0 +1,32 @@
+package org.mmsim.cli;
+
+import org.mmsim.mm.FeatureSet;
+import org.mmsim.workload.Backends;
+import org.mmsim.workload.MemoryApi;
+
+/**
+ * Where commands get a {@link MemoryApi} from. {@link #open} is the one switch over {@code --backend}; the
+ * simulated machine itself comes from {@link #sim}, which tests replace with an in-memory fake.
+ */
+@FunctionalInterface
+public interface BackendFactory {
+    /** A simulated machine (see {@link Backends#sim}); IllegalArgumentException for an unknown arch. */
+    MemoryApi sim(String arch, FeatureSet features, boolean check);
+
+    /**
+     * The backend named by {@code --backend}. Throws IllegalArgumentException, with the message the user sees,
+     * for an unknown or unavailable backend or an unknown arch.
+     */
+    default MemoryApi open(String backend, String arch, FeatureSet features, boolean check) {
+        return switch (backend) {
+            case "sim" -> sim(arch, features, check);
+            case "host" -> throw new IllegalArgumentException("the host backend is not available yet");
+            default -> throw new IllegalArgumentException("unknown backend '" + backend + "'; known: sim, host");
+        };
+    }
+
+    /** The real backends. */
+    static BackendFactory standard() {
+        return Backends::sim;
+    }
+}
