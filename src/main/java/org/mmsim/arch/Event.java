@@ -87,7 +87,9 @@ public enum Event {
     /** VMA merge. */
     VMA_MERGE,
     /** System calls made (mmap, munmap, mremap, mprotect, madvise, ...). */
-    SYSCALL;
+    SYSCALL,
+    /** A NUMA-hinting fault (do_numa_page): an access to a PTE made PROT_NONE by NUMA hinting. */
+    NUMA_HINT_FAULT;
 
     private static final Event[] VALUES = values();
     public static final int COUNT = VALUES.length;

@@ -43,9 +43,7 @@ public final class Fault {
         if (!env.arch.ptePresent(pte)) {
             throw new IllegalStateException("swap entry at 0x" + Long.toHexString(addr) + " but swap is not modelled");
         }
-        if (env.arch.pteProtnone(pte)) {
-            throw new IllegalStateException("NUMA-hint entry at 0x" + Long.toHexString(addr) + " but NUMA hinting is not modelled");
-        }
+        if (env.arch.pteProtnone(pte)) return NumaHint.doNumaPage(mm, v, t, i, addr, pte);
         if (write && !env.arch.pteWrite(pte)) return doWpPage(mm, v, t, i, addr, pte);
         long entry = env.arch.pteMkyoung(pte);
         if (write) entry = env.arch.pteMkdirty(entry);
@@ -88,6 +86,11 @@ public final class Fault {
         Arch arch = env.arch;
         long pte = arch.hugePmdToPte(m[mi]);
         long head = arch.ptePfn(pte);
+        if (arch.pteProtnone(pte)) {
+            // NUMA-hinted PMD (do_huge_pmd_numa_page is not modelled): split and take the PTE-level NUMA fault.
+            Thp.splitHugePmd(mm, m, mi, haddr);
+            return -1;
+        }
         if (write && !arch.pteWrite(pte)) {
             // do_huge_pmd_wp_page: reuse an exclusive anon THP at PMD level; otherwise split and fall back.
             if (head != PhysMem.HUGE_ZERO_PFN && env.phys.pageAnonExclusive(head)) {

@@ -243,11 +243,13 @@ public final class Mm {
         if (right) {
             if (start > v.start) Thp.adjustTransHuge(this, v, start);
             long old = next.start;
+            long nextPgoff = v.pgoffOf(start);
+            // Remove (or shrink) v before re-keying next: when start == v.start both use the same key.
+            if (start == v.start) remove(v); else v.end = start;
             next.start = start;
-            next.pgoff = v.pgoffOf(start);
+            next.pgoff = nextPgoff;
             if (next.anonVma == null) next.anonVma = v.anonVma;
             rekey(next, old);
-            if (start == v.start) remove(v); else v.end = start;
             env.counters.inc(Event.VMA_MERGE);
             return next;
         }

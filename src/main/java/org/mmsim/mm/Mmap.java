@@ -236,7 +236,8 @@ public final class Mmap {
         Vma prev = mm.vmaBefore(start);
         Vma next = mm.findVma(end);
         long floor = prev == null ? 0 : prev.end;
-        long ceiling = next == null ? mm.env.arch.taskSize() : next.start;
+        // USER_PGTABLES_CEILING: with nothing above, tables may be freed up to the top of the address space.
+        long ceiling = next == null ? 1L << 56 : next.start;
         floor = (floor + Arch.PMD_SIZE - 1) & ~(Arch.PMD_SIZE - 1);
         if (prev != null && (prev.end & (Arch.PMD_SIZE - 1)) != 0) floor = (prev.end & ~(Arch.PMD_SIZE - 1)) + Arch.PMD_SIZE;
         ceiling &= ~(Arch.PMD_SIZE - 1);

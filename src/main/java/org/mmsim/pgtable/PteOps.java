@@ -214,6 +214,22 @@ public final class PteOps {
         if (contpte) tryFold(t, i, addr, t[i]);
     }
 
+    /**
+     * clear_young_dirty_ptes(CYDP_CLEAR_YOUNG | CYDP_CLEAR_DIRTY) over nr entries (MADV_FREE). arm64: the range is
+     * expanded to whole contpte blocks, which stay folded.
+     */
+    public void clearYoungDirtyPtes(long[] t, int i, int nr) {
+        if (nr > 1) c.inc(Event.PTE_BATCH_OP);
+        int s = i;
+        int e = i + nr;
+        if (contpte) {
+            if (arch.pteValid(t[s]) && arch.pteCont(t[s])) s &= ~(contPtes - 1);
+            if (arch.pteValid(t[e - 1]) && arch.pteCont(t[e - 1])) e = (e + contPtes - 1) & ~(contPtes - 1);
+        }
+        c.add(Event.PTE_WRITE, e - s);
+        for (int j = s; j < e; j++) t[j] = arch.pteMkold(arch.pteMkclean(t[j]));
+    }
+
     // ---- folio_pte_batch ----------------------------------------------------------------------------------
 
     /**

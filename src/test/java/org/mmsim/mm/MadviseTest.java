@@ -1,0 +1,319 @@
+package org.mmsim.mm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mmsim.mm.Uapi.*;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mmsim.arch.Arch;
+import org.mmsim.arch.Event;
+import org.mmsim.workload.Segfault;
+import org.mmsim.workload.SimBackend;
+
+/** madvise(2): the errno rules of KERNEL_FACTS §5.1/§7.6 and the behaviours the seeds use. */
+class MadviseTest {
+    static final long A = 1L << 30;
+    static final long P = 4096;
+    static final long M2 = 2L << 20;
+    static final int RW = PROT_READ | PROT_WRITE;
+    static final int PRIV = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+
+    static SimBackend sim(String arch) { return new SimBackend(Arch.byName(arch), FeatureSet.patched(), true); }
+
+    static int err(SimBackend b, int r) { return r == 0 ? 0 : -b.errno(); }
+
+    static long flags(SimBackend b, long a) { return b.mm().vmaLookup(a).flags(); }
+
+    // ---- argument checks (do_madvise) ----
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void unknownAdviceIsEinval(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV, -1, 0);
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, P, 5)));
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, P, 999)));
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, 0, 999)), "validity is checked before the length");
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void unalignedStartIsEinval(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV, -1, 0);
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A + 7, P, MADV_DONTNEED)));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void lengthRoundingToZeroOrOverflowIsEinval(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV, -1, 0);
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, -1L, MADV_NORMAL)), "len_in != 0 but PAGE_ALIGN gives 0");
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, -2 * P, MADV_NORMAL)), "start + len overflows");
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void zeroLengthSucceedsWithoutAVma(String arch) {
+        assertEquals(0, sim(arch).madvise(A, 0, MADV_DONTNEED));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void holeIsEnomemButTheRestIsAdvised(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 2 * P, RW, PRIV, -1, 0);
+        b.mmap(A + 3 * P, 2 * P, RW, PRIV, -1, 0);
+        b.memset(A, 1, 2 * P);
+        b.memset(A + 3 * P, 1, 2 * P);
+        assertEquals(-Errno.ENOMEM, err(b, b.madvise(A, 5 * P, MADV_DONTNEED)));
+        assertFalse(b.present(A));
+        assertFalse(b.present(A + 3 * P), "the walk went on after the hole");
+        assertEquals(-Errno.ENOMEM, err(b, b.madvise(A + 6 * P, P, MADV_DONTNEED)), "no VMA at all");
+        assertEquals(-Errno.ENOMEM, err(b, b.madvise(A - P, 2 * P, MADV_DONTFORK)), "hole at start");
+        assertTrue((flags(b, A) & VmFlags.VM_DONTCOPY) != 0, "flag advice still applied after the hole");
+    }
+
+    // ---- flag advice ----
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void accessPatternAdviceSetsOnlyVmaFlags(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV, -1, 0);
+        assertEquals(0, b.madvise(A, 4 * P, MADV_RANDOM));
+        assertTrue((flags(b, A) & VmFlags.VM_RAND_READ) != 0);
+        assertEquals(0, b.madvise(A, 4 * P, MADV_SEQUENTIAL));
+        assertEquals(VmFlags.VM_SEQ_READ, flags(b, A) & (VmFlags.VM_SEQ_READ | VmFlags.VM_RAND_READ));
+        assertEquals(0, b.madvise(A, 4 * P, MADV_NORMAL));
+        assertEquals(0, flags(b, A) & (VmFlags.VM_SEQ_READ | VmFlags.VM_RAND_READ));
+        assertEquals(0, b.madvise(A + P, P, MADV_RANDOM));
+        assertEquals(3, b.vmas(A, 4 * P));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void dontforkSplitsAndDoforkMerges(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV, -1, 0);
+        assertEquals(0, b.madvise(A + P, P, MADV_DONTFORK));
+        assertEquals(3, b.vmas(A, 4 * P));
+        assertEquals(0, b.madvise(A + P, P, MADV_DOFORK));
+        assertEquals(1, b.vmas(A, 4 * P));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void doforkOnVmIoIsEinval(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV, -1, 0);
+        b.mm().vmaLookup(A).flags |= VmFlags.VM_IO;
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, P, MADV_DOFORK)));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void splitBeyondMaxMapCountIsReportedAsEagain(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV, -1, 0);
+        b.set("max_map_count", "1");
+        assertEquals(-Errno.EAGAIN, err(b, b.madvise(A + P, P, MADV_DONTFORK)));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void wipeonforkOnSharedIsEinvalKeeponforkClears(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, P, MADV_WIPEONFORK)));
+        b.mmap(A + 8 * P, 4 * P, RW, PRIV, -1, 0);
+        assertEquals(0, b.madvise(A + 8 * P, 4 * P, MADV_WIPEONFORK));
+        assertTrue((flags(b, A + 8 * P) & VmFlags.VM_WIPEONFORK) != 0);
+        assertEquals(0, b.madvise(A + 8 * P, 4 * P, MADV_KEEPONFORK));
+        assertEquals(0, flags(b, A + 8 * P) & VmFlags.VM_WIPEONFORK);
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void dodumpOnSpecialVmaIsEinval(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV, -1, 0);
+        assertEquals(0, b.madvise(A, 4 * P, MADV_DONTDUMP));
+        assertTrue((flags(b, A) & VmFlags.VM_DONTDUMP) != 0);
+        assertEquals(0, b.madvise(A, 4 * P, MADV_DODUMP));
+        b.mm().vmaLookup(A).flags |= VmFlags.VM_IO;
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, P, MADV_DODUMP)));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void hugepageAdviceControlsThpFaults(String arch) {
+        SimBackend b = sim(arch);
+        b.set("thp", "madvise");
+        b.mmap(A, 2 * M2, RW, PRIV, -1, 0);
+        assertEquals(0, b.madvise(A, M2, MADV_HUGEPAGE));
+        assertTrue((flags(b, A) & VmFlags.VM_HUGEPAGE) != 0);
+        b.memset(A, 1, 2 * M2);
+        assertEquals(1, b.kernel().env().counters.get(Event.FAULT_PMD_THP), "only the MADV_HUGEPAGE half");
+        assertEquals(0, b.madvise(A, M2, MADV_NOHUGEPAGE));
+        assertEquals(VmFlags.VM_NOHUGEPAGE, flags(b, A) & (VmFlags.VM_HUGEPAGE | VmFlags.VM_NOHUGEPAGE));
+    }
+
+    /** §7.6: a flag split inside a PMD THP splits the mapping; the folio stays whole and PTE-mapped. */
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void dontforkInsideThpSplitsPmdMapping(String arch) {
+        SimBackend b = sim(arch);
+        b.set("thp", "always");
+        b.mmap(A, 2 * M2, RW, PRIV, -1, 0);
+        b.pattern(A, 2 * M2, 3);
+        long sum = b.checksum(A, 2 * M2);
+        Seed004.pteMapThps(b, A, 2 * M2);
+        long[] m = Seed004.thpMappings(b.mm());
+        assertEquals(2, m[0]);
+        assertEquals(0, m[1]);
+        assertEquals(1, b.vmas(A, 2 * M2));
+        assertEquals(sum, b.checksum(A, 2 * M2));
+    }
+
+    // ---- advice on pages ----
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void dontneedZapsAndLaterReadsZero(String arch) {
+        SimBackend b = sim(arch);
+        b.set("mthp 64K", "always");
+        b.mmap(A, 64 * P, RW, PRIV, -1, 0);
+        b.memset(A, 9, 64 * P);
+        assertEquals(0, b.madvise(A + 8 * P, 16 * P, MADV_DONTNEED)); // partial 64K folios
+        assertFalse(b.present(A + 8 * P));
+        assertTrue(b.present(A + 7 * P));
+        assertEquals(0, b.peek(A + 8 * P));
+        assertEquals(9, b.peek(A + 24 * P));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void dontneedPartialThpSplitsPmd(String arch) {
+        SimBackend b = sim(arch);
+        b.set("thp", "always");
+        b.mmap(A, M2, RW, PRIV, -1, 0);
+        b.memset(A, 9, M2);
+        assertEquals(0, b.madvise(A, P, MADV_DONTNEED));
+        assertEquals(0, Seed004.thpMappings(b.mm())[1]);
+        assertFalse(b.present(A));
+        assertEquals(9, b.peek(A + P));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void dontneedAndFreeOnLockedVmaAreEinvalButDontneedLockedWorks(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV | MAP_LOCKED, -1, 0);
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, P, MADV_DONTNEED)));
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, P, MADV_FREE)));
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, P, MADV_PAGEOUT)));
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, P, MADV_COLD)));
+        assertEquals(0, b.madvise(A, P, MADV_DONTNEED_LOCKED));
+        assertFalse(b.present(A));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void dontneedOnPfnmapIsEinval(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV, -1, 0);
+        b.mm().vmaLookup(A).flags |= VmFlags.VM_PFNMAP;
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, P, MADV_DONTNEED)));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void freeMarksLazyfreeButDataStaysReadableWithoutReclaim(String arch) {
+        SimBackend b = sim(arch);
+        b.set("mthp 64K", "always");
+        b.mmap(A, 32 * P, RW, PRIV, -1, 0);
+        b.memset(A, 4, 32 * P);
+        assertEquals(0, b.madvise(A, 32 * P, MADV_FREE));
+        assertTrue(b.present(A));
+        assertEquals(4, b.peek(A + 3 * P));
+        b.poke(A, 5);
+        assertEquals(5, b.peek(A));
+        b.mmap(A + 64 * P, 4 * P, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A + 64 * P, P, MADV_FREE)), "MADV_FREE is for anonymous private memory");
+    }
+
+    /** Without a swap device Linux cannot page anonymous memory out: 0, pages stay resident. */
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void pageoutWithoutSwapKeepsPagesResident(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV, -1, 0);
+        b.memset(A, 6, 4 * P);
+        assertEquals(0, b.madvise(A, 4 * P, MADV_PAGEOUT));
+        assertEquals(0, b.madvise(A, 4 * P, MADV_COLD));
+        assertEquals(0, b.madvise(A, 4 * P, MADV_WILLNEED));
+        assertTrue(b.present(A));
+        assertFalse(b.swapped(A));
+        assertEquals(6, b.peek(A));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void removeOnPrivateAnonIsEinval(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV, -1, 0);
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, P, MADV_REMOVE)));
+    }
+
+    // ---- MADV_POPULATE_* ----
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void populateReadAndWriteFaultIn(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 8 * P, RW, PRIV, -1, 0);
+        assertEquals(0, b.madvise(A, 4 * P, MADV_POPULATE_READ));
+        assertTrue(b.present(A));
+        assertEquals(1, b.kernel().env().counters.get(Event.FAULT_ZERO_PAGE) > 0 ? 1 : 0);
+        assertEquals(0, b.madvise(A, 8 * P, MADV_POPULATE_WRITE));
+        assertTrue(b.kernel().arch().pteWrite(MprotectTest.pte(b, A)), "POPULATE_WRITE broke COW of the zero page");
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void populateWithProtectionMismatchIsEinval(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, PROT_READ, PRIV, -1, 0);
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, 4 * P, MADV_POPULATE_WRITE)));
+        b.mmap(A + 8 * P, 4 * P, PROT_NONE, PRIV, -1, 0);
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A + 8 * P, 4 * P, MADV_POPULATE_READ)));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void populateOverHoleIsEnomemAfterPopulatingWhatCameBefore(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 2 * P, RW, PRIV, -1, 0);
+        b.mmap(A + 3 * P, 2 * P, RW, PRIV, -1, 0);
+        assertEquals(-Errno.ENOMEM, err(b, b.madvise(A, 5 * P, MADV_POPULATE_WRITE)));
+        assertTrue(b.present(A + P));
+        assertFalse(b.present(A + 3 * P), "populate stops at the hole");
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void unmodelledAdviceThrowsRatherThanLies(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV, -1, 0);
+        assertThrows(UnsupportedOperationException.class, () -> b.madvise(A, P, MADV_COLLAPSE));
+    }
+
+    // ---- NUMA hinting ----
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void numaHintMakesPtesProtnoneAndTheFaultRestoresThem(String arch) {
+        for (FeatureSet fs : new FeatureSet[] {FeatureSet.baseline(), FeatureSet.patched()}) {
+            SimBackend b = new SimBackend(Arch.byName(arch), fs, true);
+            Arch ar = b.kernel().arch();
+            b.set("mthp 64K", "always");
+            b.mmap(A, 32 * P, RW, PRIV, -1, 0);
+            b.memset(A, 2, 16 * P);
+            b.peek(A + 20 * P); // zero page: never hinted
+            int n = NumaHint.numaHint(b.mm(), A, 32 * P);
+            b.checkNow();
+            assertEquals(16, n);
+            assertTrue(ar.pteProtnone(MprotectTest.pte(b, A + 3 * P)));
+            assertFalse(ar.pteProtnone(MprotectTest.pte(b, A + 20 * P)));
+            assertEquals(0, NumaHint.numaHint(b.mm(), A, 32 * P), "already protnone: skipped");
+            assertEquals(2, b.peek(A + 3 * P));
+            b.poke(A + 4 * P, 3);
+            assertEquals(2, b.kernel().env().counters.get(Event.NUMA_HINT_FAULT));
+            assertTrue(ar.pteWrite(MprotectTest.pte(b, A + 4 * P)));
+            assertEquals(0, b.kernel().env().counters.get(Event.FAULT_WP_REUSE) + b.kernel().env().counters.get(Event.FAULT_WP_COPY));
+            b.mprotect(A, 32 * P, PROT_READ);
+            assertThrows(Segfault.class, () -> b.poke(A + 7 * P, 1));
+            assertEquals(2, b.peek(A + 7 * P));
+        }
+    }
+}
