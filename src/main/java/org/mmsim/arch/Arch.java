@@ -164,18 +164,19 @@ public abstract sealed class Arch permits X86_64, Arm64 {
     // ---- TLB ------------------------------------------------------------------------------------------
 
     /**
-     * Pages above which a range flush becomes a full flush (x86 tlb_single_page_flush_ceiling = 33;
-     * arm64 MAX_DVM_OPS = PTRS_PER_PTE).
+     * The TLB invalidate instructions a flush of {@code pages} pages issues, or -1 when the architecture flushes
+     * the whole address space instead (the range is above its ceiling).
      */
-    public abstract int tlbFlushCeilingPages();
+    public abstract long tlbiOps(long pages);
 
-    /** flush_tlb_range over [start, end): one request, per-page invalidations up to the ceiling, else a full flush. */
+    /** flush_tlb_range over [start, end): one request, the architecture's invalidations, or a full flush. */
     public final void flushTlbRange(Counters c, long start, long end) {
         long pages = (end - start) >>> PAGE_SHIFT;
         if (pages <= 0) return;
         c.inc(Event.TLB_FLUSH_RANGE);
-        if (pages > tlbFlushCeilingPages()) c.inc(Event.TLB_FLUSH_ALL);
-        else c.add(Event.TLBI, pages);
+        long ops = tlbiOps(pages);
+        if (ops < 0) c.inc(Event.TLB_FLUSH_ALL);
+        else c.add(Event.TLBI, ops);
     }
 
     /** flush_tlb_page. */

@@ -160,7 +160,33 @@ public final class Arm64 extends Arch {
 
     @Override public long hugePmdToPte(long pmd) { return pmd | 2L; }
 
-    @Override public int tlbFlushCeilingPages() { return PTRS_PER_TABLE - 1; }
+    /** __TLBI_RANGE_PAGES(31, 3): the most pages range invalidation covers before a full flush (MAX_TLBI_RANGE_PAGES). */
+    static final long MAX_TLBI_RANGE_PAGES = 32L << 16;
+
+    /**
+     * __flush_tlb_range_op with FEAT_TLBIRANGE (mandatory from Armv8.4; the seeds' Apple M3 has it): an odd page
+     * is invalidated alone, the rest by range instructions, one per scale (0..3) whose 5-bit count field is
+     * non-zero. Above MAX_TLBI_RANGE_PAGES the whole mm is flushed.
+     */
+    @Override public long tlbiOps(long pages) {
+        if (pages > MAX_TLBI_RANGE_PAGES) return -1;
+        long ops = 0;
+        int scale = 0;
+        while (pages > 0) {
+            if (pages % 2 == 1) {
+                ops++;
+                pages--;
+                continue;
+            }
+            long num = ((pages >>> (5 * scale + 1)) & 31) - 1;
+            if (num >= 0) {
+                ops++;
+                pages -= (num + 1) << (5 * scale + 1);
+            }
+            scale++;
+        }
+        return ops;
+    }
 
     @Override public boolean pteNeedsFlush(long oldPte, long newPte) {
         if ((oldPte & VALID) == 0) return false;

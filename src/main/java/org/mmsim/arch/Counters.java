@@ -19,6 +19,9 @@ public final class Counters {
     /** A copy of all counts. */
     public long[] snapshot() { return c.clone(); }
 
+    /** Puts back counts taken by {@link #snapshot()}: observers (the checker, queries) must not change what is counted. */
+    public void restore(long[] saved) { System.arraycopy(saved, 0, c, 0, c.length); }
+
     /** Counts of {@code after - before}, as a name-to-count map of the non-zero events (enum order). */
     public static Map<String, Long> delta(long[] before, long[] after) {
         Map<String, Long> m = new LinkedHashMap<>();

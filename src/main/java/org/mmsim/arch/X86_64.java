@@ -143,7 +143,8 @@ public final class X86_64 extends Arch {
 
     @Override public long hugePmdToPte(long pmd) { return pmd & ~PSE; }
 
-    @Override public int tlbFlushCeilingPages() { return 33; }
+    /** tlb_single_page_flush_ceiling: up to 33 pages one INVLPG each, above that a full flush. */
+    @Override public long tlbiOps(long pages) { return pages <= 33 ? pages : -1; }
 
     @Override public boolean pteNeedsFlush(long oldPte, long newPte) {
         if ((oldPte & P) == 0) return false;

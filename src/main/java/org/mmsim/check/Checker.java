@@ -34,7 +34,12 @@ public final class Checker {
 
     /** Checks every invariant; throws {@link InvariantViolation} naming the first one broken. */
     public static void check(Kernel kernel) {
-        new Checker(kernel).run();
+        long[] saved = kernel.env().counters.snapshot();
+        try {
+            new Checker(kernel).run();
+        } finally {
+            kernel.env().counters.restore(saved);
+        }
     }
 
     private void run() {

@@ -102,6 +102,17 @@ class PteEncodingTest {
     }
 
     @Test
+    void arm64RangeInvalidationsFollowTheScaleEncoding() {
+        // __flush_tlb_range_op: odd page alone, then one TLBI RVAE1IS per scale with a non-zero count
+        assertEquals(1, Arch.ARM64.tlbiOps(16));
+        assertEquals(1, Arch.ARM64.tlbiOps(256));
+        assertEquals(2, Arch.ARM64.tlbiOps(17));
+        assertEquals(1, Arch.ARM64.tlbiOps(1));
+        assertEquals(2, Arch.ARM64.tlbiOps(512 + 2));
+        assertEquals(-1, Arch.ARM64.tlbiOps((32L << 16) + 1), "above MAX_TLBI_RANGE_PAGES: flush the whole mm");
+    }
+
+    @Test
     void tlbRangeFlushBecomesFullFlushAboveTheCeiling() {
         Counters c = new Counters();
         Arch.X86_64.flushTlbRange(c, 0, 33 * 4096);

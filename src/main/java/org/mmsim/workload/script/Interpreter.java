@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.mmsim.check.InvariantViolation;
 import org.mmsim.mm.Errno;
 import org.mmsim.workload.MemoryApi;
+import org.mmsim.workload.OutOfMemory;
 import org.mmsim.workload.Segfault;
 
 /**
@@ -99,6 +100,10 @@ public final class Interpreter {
             stopped = file + ":" + line() + ": unexpected SIGSEGV: " + s.getMessage();
         } catch (InvariantViolation v) {
             stopped = file + ":" + line() + ": invariant violated: " + v.getMessage();
+        } catch (OutOfMemory m) {
+            stopped = file + ":" + line() + ": " + m.getMessage();
+        } catch (UnsupportedOperationException u) {
+            stopped = file + ":" + line() + ": not modelled: " + u.getMessage();
         } finally {
             out.flush();
         }
