@@ -12,7 +12,7 @@ import org.mmsim.mm.FeatureSet;
 import org.mmsim.workload.script.RunResult;
 
 /**
- * The report of {@code mmsim run}: the model behind both the JSON output (field names as in docs/LANGUAGE.md)
+ * The report of {@code mmsim run}: the model behind both the JSON output (field names as in README.md)
  * and the text output. Later fields are added here as components.
  *
  * @param script   the script's path as given

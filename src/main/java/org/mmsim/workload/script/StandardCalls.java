@@ -3,7 +3,7 @@ package org.mmsim.workload.script;
 import org.mmsim.workload.script.Builtin.Arity;
 
 /**
- * The C calls and queries every script has (docs/LANGUAGE.md, "Builtin functions"). Each returns what the C call
+ * The C calls and queries every script has (README.md, "Builtin functions"). Each returns what the C call
  * returns: -1 with errno set on failure. {@code int} parameters take the low 32 bits of the value, as a C
  * conversion does.
  */

@@ -7,7 +7,7 @@
  * ({@link org.mmsim.workload.script.Expr}, {@link org.mmsim.workload.script.Stmt}), the one registry of calls and
  * statement keywords ({@link org.mmsim.workload.script.Language}), the interpreter
  * ({@link org.mmsim.workload.script.Interpreter}) and its result ({@link org.mmsim.workload.script.RunResult}).
- * The language reference is {@code docs/LANGUAGE.md}.
+ * The language reference is the README's section on the .mms language.
  *
  * <p>Dependencies: {@code org.mmsim.workload} (the {@code MemoryApi} a script runs against and {@code Segfault}),
  * {@code org.mmsim.mm} (the UAPI and errno constants), {@code org.mmsim.arch} ({@code Event}, {@code Counters})

@@ -116,11 +116,11 @@ class LanguageTest {
 
     @Test
     void everyBuiltinIsDocumentedInTheLanguageReference() throws IOException {
-        String doc = Files.readString(Path.of("docs/LANGUAGE.md"));
+        String doc = Files.readString(Path.of("README.md"));
         for (Builtin b : Language.standard().functions()) {
-            assertTrue(doc.contains(b.signature()), "docs/LANGUAGE.md lacks the signature of " + b.name() + ": " + b.signature());
+            assertTrue(doc.contains(b.signature()), "README.md lacks the signature of " + b.name() + ": " + b.signature());
         }
-        for (String k : Language.KEYWORDS) assertTrue(doc.contains("`" + k), "docs/LANGUAGE.md lacks keyword " + k);
+        for (String k : Language.KEYWORDS) assertTrue(doc.contains("`" + k), "README.md lacks keyword " + k);
     }
 
     @Test
