@@ -91,6 +91,23 @@ public final class Fault {
             Thp.splitHugePmd(mm, m, mi, haddr);
             return -1;
         }
+        if (write && head == PhysMem.HUGE_ZERO_PFN && v.has(VmFlags.VM_WRITE)) {
+            // do_huge_zero_wp_pmd: a write to the huge zero page gets a new zeroed THP (live 6.18 kernel does
+            // this, docs/kernel-oracle.md); only when that allocation fails is the PMD split.
+            long fresh = env.phys.allocFolio(Arch.PMD_ORDER);
+            if (fresh >= 0) {
+                zeroFolio(env, fresh, 512);
+                arch.flushTlbRange(env.counters, haddr, haddr + Arch.PMD_SIZE);
+                long npte = arch.pteMkwrite(arch.pteMkdirty(arch.pteMkyoung(arch.mkPte(fresh, v.prot(), v.isShared()))));
+                Rmap.addNewAnonPmd(env.phys, fresh);
+                m[mi] = arch.pteToHugePmd(npte);
+                env.counters.inc(Event.PTE_WRITE);
+                mm.anonRss += 512;
+                env.counters.inc(Event.FAULT_PMD_THP);
+                return OK;
+            }
+            env.counters.inc(Event.MTHP_FALLBACK);
+        }
         if (write && !arch.pteWrite(pte)) {
             // do_huge_pmd_wp_page: reuse an exclusive anon THP at PMD level; otherwise split and fall back.
             if (head != PhysMem.HUGE_ZERO_PFN && env.phys.pageAnonExclusive(head)) {

@@ -4,7 +4,6 @@ import static org.mmsim.mm.Errno.EBADF;
 import static org.mmsim.mm.Errno.EEXIST;
 import static org.mmsim.mm.Errno.EINVAL;
 import static org.mmsim.mm.Errno.ENOMEM;
-import static org.mmsim.mm.Errno.EOPNOTSUPP;
 import static org.mmsim.mm.Errno.EOVERFLOW;
 import static org.mmsim.mm.Errno.EPERM;
 
@@ -26,11 +25,6 @@ public final class Mmap {
     private Mmap() {}
 
     private static final long PAGE = Arch.PAGE_SIZE;
-    /** Flags of mmap(2) we know; MAP_SHARED_VALIDATE rejects any other (LEGACY_MAP_MASK plus the validated ones). */
-    private static final int KNOWN_FLAGS = Uapi.MAP_TYPE | Uapi.MAP_FIXED | Uapi.MAP_ANONYMOUS | Uapi.MAP_32BIT
-            | Uapi.MAP_GROWSDOWN | Uapi.MAP_DENYWRITE | Uapi.MAP_EXECUTABLE | Uapi.MAP_LOCKED | Uapi.MAP_NORESERVE
-            | Uapi.MAP_POPULATE | Uapi.MAP_NONBLOCK | Uapi.MAP_STACK | Uapi.MAP_HUGETLB | Uapi.MAP_SYNC
-            | Uapi.MAP_FIXED_NOREPLACE | Uapi.MAP_UNINITIALIZED;
     /** Stack guard gap before a VM_GROWSDOWN VMA (stack_guard_gap, 256 pages). */
     private static final long STACK_GUARD_GAP = 256 * PAGE;
 
@@ -54,9 +48,10 @@ public final class Mmap {
         if (alen == 0 || Long.compareUnsigned(len, alen) > 0) return -ENOMEM;
         if (pgoffArg + (alen >>> Arch.PAGE_SHIFT) < pgoffArg) return -EOVERFLOW;
         if (mm.mapCount() > env.tunables.maxMapCount) return -ENOMEM;
+        // The anonymous path of do_mmap accepts only MAP_SHARED and MAP_PRIVATE (and MAP_DROPPABLE) types;
+        // MAP_SHARED_VALIDATE is validated (EOPNOTSUPP) only for files and is EINVAL here (docs/kernel-oracle.md).
         int type = flags & Uapi.MAP_TYPE;
-        if (type == Uapi.MAP_SHARED_VALIDATE && (flags & ~KNOWN_FLAGS) != 0) return -EOPNOTSUPP;
-        boolean shared = type == Uapi.MAP_SHARED || type == Uapi.MAP_SHARED_VALIDATE;
+        boolean shared = type == Uapi.MAP_SHARED;
         if (!shared && type != Uapi.MAP_PRIVATE) return -EINVAL;
         long vmFlags = VmFlags.fromProt(prot) | VmFlags.VM_MAYREAD | VmFlags.VM_MAYWRITE | VmFlags.VM_MAYEXEC;
         if ((flags & Uapi.MAP_GROWSDOWN) != 0) vmFlags |= VmFlags.VM_GROWSDOWN;
