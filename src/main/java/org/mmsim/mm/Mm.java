@@ -28,7 +28,7 @@ public final class Mm {
 
     public Mm(MmEnv env) {
         this.env = env;
-        this.pt = new PageTables(env.arch, env.tables, env.counters);
+        this.pt = new PageTables(env.arch, env.tables);
         long ts = env.arch.taskSize();
         this.mmapBase = (ts & ~(Arch.PUD_SIZE - 1)) - Arch.PUD_SIZE;
         synchronized (Mm.class) {

@@ -34,7 +34,6 @@ public final class Mmap {
     public static long mmap(Mm mm, long addr, long len, int prot, int flags, int fd, long off) {
         MmEnv env = mm.env;
         env.counters.inc(Event.SYSCALL);
-        long taskSize = env.arch.taskSize();
         // ksys_mmap_pgoff / the x86-64 and arm64 sys_mmap wrappers
         if ((off & (PAGE - 1)) != 0) return -EINVAL;
         if ((flags & Uapi.MAP_ANONYMOUS) == 0) return -EBADF;

@@ -1,7 +1,6 @@
 package org.mmsim.pgtable;
 
 import org.mmsim.arch.Arch;
-import org.mmsim.arch.Counters;
 
 /**
  * The 4-level page-table tree of one address space (pgd, pud, pmd, pte), with the walks and allocations of
@@ -13,7 +12,7 @@ public final class PageTables {
     private final TableStore store;
     private final int pgd;
 
-    public PageTables(Arch arch, TableStore store, Counters counters) {
+    public PageTables(Arch arch, TableStore store) {
         this.arch = arch;
         this.store = store;
         this.pgd = store.alloc();
