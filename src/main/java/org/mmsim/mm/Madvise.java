@@ -195,58 +195,46 @@ public final class Madvise {
         PteOps ops = env.pte;
         PhysMem phys = env.phys;
         TlbGather tlb = new TlbGather(arch, env.counters);
-        for (long a = start; a < end; ) {
-            long next = Math.min((a & ~(Arch.PMD_SIZE - 1)) + Arch.PMD_SIZE, end);
-            long[] m = mm.pt.pmdTable(a, false);
-            if (m == null) {
-                a = Math.min((a & ~(Arch.PUD_SIZE - 1)) + Arch.PUD_SIZE, end);
-                continue;
-            }
-            int mi = PageTables.pmdIndex(a);
-            long pmd = m[mi];
-            if (pmd == 0) {
-                a = next;
-                continue;
-            }
-            if (arch.entryIsLeaf(pmd)) {
-                long pte = arch.hugePmdToPte(pmd);
+        PmdWalk.walk(mm, start, end, new PmdWalk.Visitor() {
+            @Override public boolean leaf(long[] m, int mi, long a, long next, boolean whole) {
+                long pte = arch.hugePmdToPte(m[mi]);
                 long head = arch.ptePfn(pte);
-                if (next - a == Arch.PMD_SIZE && head != PhysMem.HUGE_ZERO_PFN && phys.largeMapcount(head) == 512) {
+                if (whole && head != PhysMem.HUGE_ZERO_PFN && phys.largeMapcount(head) == 512) {
                     env.counters.inc(Event.PTE_WRITE);
                     m[mi] = arch.pteToHugePmd(arch.pteMkold(arch.pteMkclean(pte)));
                     markLazyFree(phys, head);
                     tlb.add(a, Arch.PMD_SIZE);
                 }
-                a = next;
-                continue;
+                return true;
             }
-            long[] t = env.tables.get(arch.entryTableId(pmd));
-            env.counters.inc(Event.PTL_LOCK);
-            int i = PageTables.pteIndex(a);
-            int last = i + (int) ((next - a) >>> Arch.PAGE_SHIFT);
-            long addr = a;
-            while (i < last) {
-                int nr = 1;
-                long pte = ops.ptepGet(t, i);
-                if (arch.ptePresent(pte) && !arch.pteSpecial(pte)) {
-                    env.counters.inc(Event.FOLIO_LOOKUP);
-                    long pfn = arch.ptePfn(pte);
-                    long head = phys.folioHead(pfn);
-                    int n = phys.folioNrPages(head);
-                    if (n > 1) nr = ops.folioPteBatch(head, t, i, pte, last - i, PteOps.FPB_MERGE_YOUNG_DIRTY);
-                    boolean whole = n == 1 || (pfn == head && nr == n);
-                    boolean mine = n == 1 ? phys.mapcount(pfn) == 1 : phys.largeMapcount(head) == n;
-                    if (whole && mine && phys.folioTest(head, PhysMem.PG_ANON)) {
-                        ops.clearYoungDirtyPtes(t, i, nr);
-                        markLazyFree(phys, head);
-                        tlb.add(addr, (long) nr << Arch.PAGE_SHIFT);
+
+            @Override public void pteRange(long[] t, long a, long next) {
+                env.counters.inc(Event.PTL_LOCK);
+                int i = PageTables.pteIndex(a);
+                int last = i + (int) ((next - a) >>> Arch.PAGE_SHIFT);
+                long addr = a;
+                while (i < last) {
+                    int nr = 1;
+                    long pte = ops.ptepGet(t, i);
+                    if (arch.ptePresent(pte) && !arch.pteSpecial(pte)) {
+                        env.counters.inc(Event.FOLIO_LOOKUP);
+                        long pfn = arch.ptePfn(pte);
+                        long head = phys.folioHead(pfn);
+                        int n = phys.folioNrPages(head);
+                        if (n > 1) nr = ops.folioPteBatch(head, t, i, pte, last - i, PteOps.FPB_MERGE_YOUNG_DIRTY);
+                        boolean whole = n == 1 || (pfn == head && nr == n);
+                        boolean mine = n == 1 ? phys.mapcount(pfn) == 1 : phys.largeMapcount(head) == n;
+                        if (whole && mine && phys.folioTest(head, PhysMem.PG_ANON)) {
+                            ops.clearYoungDirtyPtes(t, i, nr);
+                            markLazyFree(phys, head);
+                            tlb.add(addr, (long) nr << Arch.PAGE_SHIFT);
+                        }
                     }
+                    i += nr;
+                    addr += (long) nr << Arch.PAGE_SHIFT;
                 }
-                i += nr;
-                addr += (long) nr << Arch.PAGE_SHIFT;
             }
-            a = next;
-        }
+        });
         tlb.finish();
     }
 

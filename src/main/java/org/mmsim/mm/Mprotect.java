@@ -133,39 +133,20 @@ public final class Mprotect {
      * first.
      */
     static long changeProtection(Mm mm, TlbGather tlb, Vma v, long start, long end, int cpFlags) {
-        MmEnv env = mm.env;
-        Arch arch = env.arch;
         boolean numa = (cpFlags & MM_CP_PROT_NUMA) != 0;
         int prot = numa ? Uapi.PROT_NONE : v.prot();
-        long pages = 0;
-        long a = start;
-        while (a < end) {
-            long next = Math.min((a & ~(Arch.PMD_SIZE - 1)) + Arch.PMD_SIZE, end);
-            long[] m = mm.pt.pmdTable(a, false);
-            if (m == null) {
-                a = Math.min((a & ~(Arch.PUD_SIZE - 1)) + Arch.PUD_SIZE, end);
-                continue;
+        long[] pages = {0};
+        PmdWalk.walk(mm, start, end, new PmdWalk.Visitor() {
+            @Override public boolean leaf(long[] m, int mi, long addr, long next, boolean whole) {
+                if (whole) pages[0] += changeHugePmd(mm, tlb, v, m, mi, addr, prot, cpFlags);
+                return whole;
             }
-            int mi = PageTables.pmdIndex(a);
-            long pmd = m[mi];
-            if (pmd == 0) {
-                a = next;
-                continue;
+
+            @Override public void pteRange(long[] t, long addr, long next) {
+                pages[0] += changePteRange(mm, tlb, v, t, addr, next, prot, cpFlags);
             }
-            if (arch.entryIsLeaf(pmd)) {
-                if (next - a == Arch.PMD_SIZE) {
-                    pages += changeHugePmd(mm, tlb, v, m, mi, a, prot, cpFlags);
-                    a = next;
-                    continue;
-                }
-                Thp.splitHugePmd(mm, m, mi, a & ~(Arch.PMD_SIZE - 1));
-                pmd = m[mi];
-            }
-            long[] t = env.tables.get(arch.entryTableId(pmd));
-            pages += changePteRange(mm, tlb, v, t, a, next, prot, cpFlags);
-            a = next;
-        }
-        return pages;
+        });
+        return pages[0];
     }
 
     /** change_huge_pmd: returns 512 if the PMD was changed, 0 if skipped (NUMA hinting). */

@@ -17,35 +17,14 @@ public final class Zap {
 
     /** Zaps [start, end) of VMA v (both page aligned, inside v). */
     public static void zapRange(Mm mm, Vma v, long start, long end, TlbGather tlb) {
-        MmEnv env = mm.env;
-        Arch arch = env.arch;
-        long a = start;
-        while (a < end) {
-            long next = Math.min((a & ~(Arch.PMD_SIZE - 1)) + Arch.PMD_SIZE, end);
-            long[] m = mm.pt.pmdTable(a, false);
-            if (m == null) {
-                a = Math.min((a & ~(Arch.PUD_SIZE - 1)) + Arch.PUD_SIZE, end);
-                continue;
+        PmdWalk.walk(mm, start, end, new PmdWalk.Visitor() {
+            @Override public boolean leaf(long[] m, int mi, long addr, long next, boolean whole) {
+                if (whole) zapHugePmd(mm, m, mi, addr, tlb);
+                return whole;
             }
-            int mi = PageTables.pmdIndex(a);
-            long pmd = m[mi];
-            if (pmd == 0) {
-                a = next;
-                continue;
-            }
-            if (arch.entryIsLeaf(pmd)) {
-                if (next - a == Arch.PMD_SIZE) {
-                    zapHugePmd(mm, m, mi, a, tlb);
-                    a = next;
-                    continue;
-                }
-                Thp.splitHugePmd(mm, m, mi, a & ~(Arch.PMD_SIZE - 1));
-                pmd = m[mi];
-            }
-            long[] t = env.tables.get(arch.entryTableId(pmd));
-            zapPteRange(mm, t, a, next, tlb);
-            a = next;
-        }
+
+            @Override public void pteRange(long[] t, long addr, long next) { zapPteRange(mm, t, addr, next, tlb); }
+        });
     }
 
     /** zap_huge_pmd: clears a PMD leaf, drops its mapping and reference. */
