@@ -68,16 +68,22 @@ public final class Fault {
             env.counters.inc(Event.MTHP_FALLBACK);
             return -1;
         }
+        mapNewAnonThp(mm, v, m, mi, head);
+        return OK;
+    }
+
+    /** Zeroes a new PMD-order folio and maps it with one PMD entry (the tail of __do_huge_pmd_anonymous_page). */
+    private static void mapNewAnonThp(Mm mm, Vma v, long[] m, int mi, long head) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
         zeroFolio(env, head, 512);
-        long pte = arch.mkPte(head, v.prot(), v.isShared());
-        pte = arch.pteMkyoung(pte);
+        long pte = arch.pteMkyoung(arch.mkPte(head, v.prot(), v.isShared()));
         if (v.has(VmFlags.VM_WRITE)) pte = arch.pteMkwrite(arch.pteMkdirty(pte));
         Rmap.addNewAnonPmd(env.phys, head);
         m[mi] = arch.pteToHugePmd(pte);
         env.counters.inc(Event.PTE_WRITE);
         mm.anonRss += 512;
         env.counters.inc(Event.FAULT_PMD_THP);
-        return OK;
     }
 
     /** A fault on an existing PMD leaf: write to the huge zero page or to a read-only THP, or an access-bit fault. */
@@ -96,14 +102,8 @@ public final class Fault {
             // this, docs/kernel-oracle.md); only when that allocation fails is the PMD split.
             long fresh = env.phys.allocFolio(Arch.PMD_ORDER);
             if (fresh >= 0) {
-                zeroFolio(env, fresh, 512);
                 arch.flushTlbRange(env.counters, haddr, haddr + Arch.PMD_SIZE);
-                long npte = arch.pteMkwrite(arch.pteMkdirty(arch.pteMkyoung(arch.mkPte(fresh, v.prot(), v.isShared()))));
-                Rmap.addNewAnonPmd(env.phys, fresh);
-                m[mi] = arch.pteToHugePmd(npte);
-                env.counters.inc(Event.PTE_WRITE);
-                mm.anonRss += 512;
-                env.counters.inc(Event.FAULT_PMD_THP);
+                mapNewAnonThp(mm, v, m, mi, fresh);
                 return OK;
             }
             env.counters.inc(Event.MTHP_FALLBACK);

@@ -355,7 +355,7 @@ public final class Mremap {
             if (oldU == null || oldU[oui] == 0) continue;
             long[] newU = pt.pudTable(pmc.newAddr, true);
             if (env.has(Feature.MOVE_PUD) && extent == Arch.PUD_SIZE
-                    && moveNormalPud(env, oldU, oui, newU, PageTables.pudIndex(pmc.newAddr), pmc.oldAddr)) {
+                    && moveNormalTable(env, oldU, oui, newU, PageTables.pudIndex(pmc.newAddr), pmc.oldAddr, Arch.PUD_SIZE, Event.PUD_MOVE)) {
                 continue;
             }
             extent = pmc.extent(Arch.PMD_SIZE);
@@ -368,7 +368,7 @@ public final class Mremap {
                 if (extent == Arch.PMD_SIZE && moveHugePmd(env, oldM, omi, newM, nmi, pmc.oldAddr)) continue;
                 Thp.splitHugePmd(mm, oldM, omi, pmc.oldAddr & ~(Arch.PMD_SIZE - 1));
             } else if (env.has(Feature.MOVE_PMD) && extent == Arch.PMD_SIZE
-                    && moveNormalPmd(env, oldM, omi, newM, nmi, pmc.oldAddr)) {
+                    && moveNormalTable(env, oldM, omi, newM, nmi, pmc.oldAddr, Arch.PMD_SIZE, Event.PMD_MOVE)) {
                 continue;
             }
             if (oldM[omi] == 0) continue;
@@ -407,34 +407,20 @@ public final class Mremap {
     }
 
     /**
-     * move_normal_pud: transplant the PUD entry (a whole PMD table) when the destination entry is none; one
-     * flush of PUD_SIZE.
+     * move_normal_pmd / move_normal_pud (move_pgt_entry): transplant the entry that points to a whole lower table
+     * when the destination entry is none and the source is still a table; one flush of the entry's span
+     * ({@code size}). The entries of the moved table are untouched (no soft-dirty marking).
      */
-    private static boolean moveNormalPud(MmEnv env, long[] oldU, int oui, long[] newU, int nui, long oldAddr) {
-        if (newU[nui] != 0) return false;
-        lockPair(env.counters, oldU, newU);
-        long pud = oldU[oui];
-        if (!env.arch.entryIsTable(pud)) return false;
-        oldU[oui] = 0;
-        newU[nui] = pud;
-        env.counters.inc(Event.PUD_MOVE);
-        env.arch.flushTlbRange(env.counters, oldAddr, oldAddr + Arch.PUD_SIZE);
-        return true;
-    }
-
-    /**
-     * move_normal_pmd: transplant the PMD entry (a whole PTE table) when the destination entry is none and the
-     * source is still a table; one flush of PMD_SIZE. The PTEs themselves are untouched (no soft-dirty marking).
-     */
-    private static boolean moveNormalPmd(MmEnv env, long[] oldM, int omi, long[] newM, int nmi, long oldAddr) {
-        if (newM[nmi] != 0) return false;
-        lockPair(env.counters, oldM, newM);
-        long pmd = oldM[omi];
-        if (pmd == 0 || !env.arch.entryIsTable(pmd)) return false;
-        oldM[omi] = 0;
-        newM[nmi] = pmd;
-        env.counters.inc(Event.PMD_MOVE);
-        env.arch.flushTlbRange(env.counters, oldAddr, oldAddr + Arch.PMD_SIZE);
+    private static boolean moveNormalTable(MmEnv env, long[] oldT, int oi, long[] newT, int ni, long oldAddr,
+            long size, Event moved) {
+        if (newT[ni] != 0) return false;
+        lockPair(env.counters, oldT, newT);
+        long entry = oldT[oi];
+        if (!env.arch.entryIsTable(entry)) return false;
+        oldT[oi] = 0;
+        newT[ni] = entry;
+        env.counters.inc(moved);
+        env.arch.flushTlbRange(env.counters, oldAddr, oldAddr + size);
         return true;
     }
 
