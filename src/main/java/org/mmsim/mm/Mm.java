@@ -52,6 +52,11 @@ public final class Mm {
     /** All VMAs in address order (a live view; do not modify). */
     public Collection<Vma> vmas() { return vmas.values(); }
 
+    /** The VMAs starting below {@code below}, highest first (a live view; do not modify). */
+    Collection<Vma> vmasBelowDescending(long below) {
+        return vmas.headMap(below, false).descendingMap().values();
+    }
+
     /** vma_lookup: the VMA containing addr, or null. */
     public Vma vmaLookup(long addr) {
         env.counters.inc(Event.VMA_LOOKUP);

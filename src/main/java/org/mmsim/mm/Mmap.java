@@ -8,8 +8,6 @@ import static org.mmsim.mm.Errno.EOVERFLOW;
 import static org.mmsim.mm.Errno.EPERM;
 
 import java.util.List;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Event;
@@ -135,8 +133,7 @@ public final class Mmap {
     private static long searchTopDown(Mm mm, long len) {
         long low = Math.max(PAGE, mm.env.tunables.mmapMinAddr);
         long top = mm.mmapBase;
-        NavigableMap<Long, Vma> desc = descending(mm, top);
-        for (Vma v : desc.values()) {
+        for (Vma v : mm.vmasBelowDescending(top)) {
             if (v.end > top) {
                 top = Math.min(top, startGap(v));
                 continue;
@@ -155,12 +152,6 @@ public final class Mmap {
         }
         if (mm.env.arch.taskSize() - cur >= len) return cur;
         return -ENOMEM;
-    }
-
-    private static NavigableMap<Long, Vma> descending(Mm mm, long below) {
-        TreeMap<Long, Vma> m = new TreeMap<>();
-        for (Vma v : mm.vmas()) if (v.start < below) m.put(v.start, v);
-        return m.descendingMap();
     }
 
     /**
