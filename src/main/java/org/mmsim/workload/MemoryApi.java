@@ -25,6 +25,34 @@ public interface MemoryApi extends AutoCloseable {
     /** madvise(2). */
     int madvise(long addr, long len, int advice);
 
+    /**
+     * fork(2) of the process the calls currently act on. Returns the child's handle (a positive number, not
+     * necessarily its pid), or -1 with errno. The calls keep acting on the caller; {@link #switchTo} moves them.
+     * A backend without processes throws UnsupportedOperationException naming itself.
+     */
+    default long fork() {
+        throw new UnsupportedOperationException("fork is not available on the " + backend() + " backend");
+    }
+
+    /**
+     * Makes the following calls act on process {@code handle} (0 is the original process) and returns the
+     * handle they acted on before. Throws IllegalArgumentException, with the message the user sees, for a
+     * handle that does not name a live process.
+     */
+    default long switchTo(long handle) {
+        if (handle == 0) return 0;
+        throw new IllegalArgumentException("no process " + handle + " (fork is not available on the "
+                + backend() + " backend)");
+    }
+
+    /**
+     * Ends process {@code handle} as exit(2) would: its address space goes away. Returns 0, or -1 with errno
+     * ESRCH for a handle that is not a live child. The original process (0) cannot be ended (EINVAL).
+     */
+    default int exit(long handle) {
+        throw new UnsupportedOperationException("exit is not available on the " + backend() + " backend");
+    }
+
     /** errno after the last failing call. */
     int errno();
 
