@@ -80,6 +80,12 @@ public interface MemoryApi extends AutoCloseable {
     /** Number of VMAs intersecting [addr, addr+len). */
     int vmas(long addr, long len);
 
+    /**
+     * The VMAs intersecting [addr, addr+len), in address order, as triples {start, end, prot} (whole VMAs,
+     * not clipped). Differential tests compare layouts with it.
+     */
+    long[] layout(long addr, long len);
+
     /** True if the page at addr is resident (mapped by a present PTE or PMD, the zero page included). */
     boolean present(long addr);
 

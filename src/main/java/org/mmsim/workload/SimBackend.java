@@ -131,6 +131,18 @@ public final class SimBackend implements MemoryApi {
         return v == null ? -1 : v.prot();
     }
 
+    @Override public long[] layout(long addr, long len) {
+        var list = mm.intersecting(addr, addr + len);
+        long[] out = new long[list.size() * 3];
+        int i = 0;
+        for (Vma v : list) {
+            out[i++] = v.start();
+            out[i++] = v.end();
+            out[i++] = v.prot();
+        }
+        return out;
+    }
+
     @Override public int vmas(long addr, long len) { return mm.intersecting(addr, addr + len).size(); }
 
     @Override public boolean present(long addr) {

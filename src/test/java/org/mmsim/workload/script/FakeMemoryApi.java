@@ -309,6 +309,21 @@ public final class FakeMemoryApi implements MemoryApi {
     }
 
     @Override
+    public long[] layout(long addr, long len) {
+        long end = len < 0 || addr + len < addr ? Long.MAX_VALUE : addr + len;
+        Long from = vmas.floorKey(addr);
+        var out = new java.util.ArrayList<Long>();
+        for (var e : vmas.tailMap(from == null ? addr : from, true).entrySet()) {
+            if (e.getKey() >= end) break;
+            if (e.getValue()[0] <= addr) continue;
+            out.add(e.getKey());
+            out.add(e.getValue()[0]);
+            out.add(e.getValue()[1]);
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    @Override
     public boolean present(long addr) {
         return mapped(addr) && pages.containsKey(Math.floorDiv(addr, PAGE));
     }
