@@ -61,7 +61,6 @@ public final class Mmap {
         }
         long a = getUnmappedArea(mm, addr, alen, flags, shared);
         if (a < 0) return a;
-        if ((flags & Uapi.MAP_FIXED) != 0 && a < env.tunables.mmapMinAddr) return -EPERM;
         if ((flags & Uapi.MAP_FIXED_NOREPLACE) != 0 && mm.anyIntersecting(a, a + alen)) return -EEXIST;
         if (!shared && (vmFlags & (VmFlags.VM_NORESERVE | VmFlags.VM_WRITE)) == VmFlags.VM_WRITE) vmFlags |= VmFlags.VM_ACCOUNT;
         long pgoff = shared ? 0 : a >>> Arch.PAGE_SHIFT;
@@ -73,11 +72,25 @@ public final class Mmap {
         return a;
     }
 
-    /** round_hint_to_min. */
+    /**
+     * round_hint_to_min: the hint is masked to a page (so a hint below 4096 means no hint), then one below the
+     * effective mmap_min_addr is raised to it (0x1000 becomes 0x10000 with CONFIG_LSM_MMAP_MIN_ADDR = 64K).
+     */
     private static long roundHintToMin(MmEnv env, long hint) {
         hint &= ~(PAGE - 1);
-        if (hint != 0 && Long.compareUnsigned(hint, env.tunables.mmapMinAddr) < 0) return pageAlign(env.tunables.mmapMinAddr);
+        long min = env.tunables.effectiveMmapMinAddr();
+        if (hint != 0 && Long.compareUnsigned(hint, min) < 0) return pageAlign(min);
         return hint;
+    }
+
+    /**
+     * security_mmap_addr at the end of __get_unmapped_area: cap_mmap_addr refuses an address below
+     * vm.mmap_min_addr with EPERM unless the caller has CAP_SYS_RAWIO (root maps even address 0). SELinux's
+     * own check against CONFIG_LSM_MMAP_MIN_ADDR is not modelled (the reference host does not run SELinux).
+     */
+    private static long securityMmapAddr(MmEnv env, long addr) {
+        if (Long.compareUnsigned(addr, env.tunables.mmapMinAddr) < 0 && !env.tunables.capSysRawio) return -EPERM;
+        return addr;
     }
 
     /**
@@ -87,7 +100,7 @@ public final class Mmap {
     static long getUnmappedArea(Mm mm, long addr, long len, int flags, boolean shared) {
         MmEnv env = mm.env;
         long taskSize = env.arch.taskSize();
-        long minAddr = env.tunables.mmapMinAddr;
+        long minAddr = env.tunables.effectiveMmapMinAddr();
         if (Long.compareUnsigned(len, taskSize) > 0) return -ENOMEM;
         long r;
         if ((flags & Uapi.MAP_FIXED) != 0) {
@@ -104,7 +117,7 @@ public final class Mmap {
         if (r < 0) return r;
         if (Long.compareUnsigned(r, taskSize - len) > 0) return -ENOMEM;
         if ((r & (PAGE - 1)) != 0) return -EINVAL;
-        return r;
+        return securityMmapAddr(env, r);
     }
 
     /** __thp_get_unmapped_area for anonymous memory: search len + PMD_SIZE, then align (top of the padding when aligned). */
@@ -131,7 +144,7 @@ public final class Mmap {
 
     /** vm_unmapped_area top-down below mmap_base, falling back to a bottom-up search above TASK_SIZE/3. */
     private static long searchTopDown(Mm mm, long len) {
-        long low = Math.max(PAGE, mm.env.tunables.mmapMinAddr);
+        long low = Math.max(PAGE, mm.env.tunables.effectiveMmapMinAddr());
         long top = mm.mmapBase;
         for (Vma v : mm.vmasBelowDescending(top)) {
             if (v.end > top) {

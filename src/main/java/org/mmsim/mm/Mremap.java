@@ -3,7 +3,6 @@ package org.mmsim.mm;
 import static org.mmsim.mm.Errno.EFAULT;
 import static org.mmsim.mm.Errno.EINVAL;
 import static org.mmsim.mm.Errno.ENOMEM;
-import static org.mmsim.mm.Errno.EPERM;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -70,8 +69,6 @@ public final class Mremap {
         Vrm vrm = new Vrm(mm, addr, pageAlign(oldLen), pageAlign(newLen), flags, newAddr);
         long res = checkMremapParams(vrm);
         if (res != 0) return res;
-        // check_map_count_against_split_early: headroom for 2 splits by early unmaps + 2 by the move.
-        if (mm.mapCount() + 4 > env.tunables.maxMapCount) return -ENOMEM;
         if (vrm.has(Uapi.MREMAP_FIXED) && vrm.oldLen == vrm.newLen) {
             res = remapMove(vrm);
         } else {
@@ -104,6 +101,11 @@ public final class Mremap {
         if (!vrm.has(Uapi.MREMAP_MAYMOVE)) return -EINVAL;
         if (vrm.has(Uapi.MREMAP_DONTUNMAP) && vrm.oldLen != vrm.newLen) return -EINVAL;
         if (overlaps(vrm)) return -EINVAL;
+        // Linux 6.18 (the v6.16 arithmetic, confirmed on the live kernel, docs/kernel-oracle.md): a move to a new
+        // address may split the source and the destination before move_vma, which itself wants 4 maps of
+        // headroom, so refuse up front unless map_count + 2 stays 4 below the limit (max - map_count >= 6). Later
+        // kernels replaced this with check_map_count_against_split_early (map_count + 4 <= max, on every call).
+        if (vrm.mm.mapCount() + 2 >= vrm.mm.env.tunables.maxMapCount - 3) return -ENOMEM;
         return 0;
     }
 
@@ -233,8 +235,8 @@ public final class Mremap {
 
     /**
      * vrm_set_new_addr: get_unmapped_area with MAP_FIXED for FIXED, the new address as a hint for DONTUNMAP alone,
-     * no hint otherwise (so PMD-multiple lengths get a PMD-aligned address). security_mmap_addr: below
-     * mmap_min_addr is EPERM.
+     * no hint otherwise (so PMD-multiple lengths get a PMD-aligned address). Its security_mmap_addr makes a FIXED
+     * destination below vm.mmap_min_addr EPERM for a caller without CAP_SYS_RAWIO.
      */
     private static long setNewAddr(Vrm vrm, Vma vma) {
         Mm mm = vrm.mm;
@@ -242,7 +244,6 @@ public final class Mremap {
         int mapFlags = vrm.has(Uapi.MREMAP_FIXED) ? Uapi.MAP_FIXED : 0;
         long r = Mmap.getUnmappedArea(mm, hint, vrm.newLen, mapFlags, vma.has(VmFlags.VM_MAYSHARE));
         if (r < 0) return r;
-        if (r < mm.env.tunables.mmapMinAddr) return -EPERM;
         vrm.newAddr = r;
         return 0;
     }
@@ -261,8 +262,10 @@ public final class Mremap {
      */
     private static long moveVma(Vrm vrm, Vma vma) {
         Mm mm = vrm.mm;
-        // prep_move_vma: headroom for the copy and a split of the source.
-        if (mm.mapCount() + 2 > mm.env.tunables.maxMapCount) return -ENOMEM;
+        // prep_move_vma (6.18): do_munmap may split the source in three, so keep 4 maps of headroom
+        // (map_count >= max - 3 is ENOMEM; max - map_count >= 4 on the live kernel). In-place growth and shrink
+        // never come here and never fail on the map count.
+        if (mm.mapCount() >= mm.env.tunables.maxMapCount - 3) return -ENOMEM;
         long newPgoff = vma.pgoffOf(vrm.addr);
         Vma newVma = copyVma(mm, vma, vrm.newAddr, vrm.newLen, newPgoff);
         // copy_vma may have merged the destination into the source VMA itself: look the source up again.

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * The sysfs/sysctl knobs the model honours, with Linux's defaults: {@code transparent_hugepage/enabled},
  * {@code hugepages-<size>kB/enabled} per order, {@code use_zero_page}, {@code vm.max_map_count},
- * {@code vm.mmap_min_addr}. Parsing of user values lives here too, so every backend accepts the same words.
+ * {@code vm.mmap_min_addr} (with CONFIG_LSM_MMAP_MIN_ADDR and the caller's CAP_SYS_RAWIO, which decide what it
+ * means). Parsing of user values lives here too, so every backend accepts the same words.
  */
 public final class Tunables {
     /** Top-level THP mode. */
@@ -22,7 +23,19 @@ public final class Tunables {
     private final Mthp[] mthp = new Mthp[MAX_KNOB_ORDER + 1];
     public boolean useZeroPage = true;
     public int maxMapCount = 65530;
+    /** {@code vm.mmap_min_addr} (dac_mmap_min_addr): MAP_FIXED below it needs CAP_SYS_RAWIO. */
     public long mmapMinAddr = 4096;
+    /**
+     * CONFIG_LSM_MMAP_MIN_ADDR (65536 on the reference host and most distributions): the kernel's effective
+     * mmap_min_addr is the larger of it and the sysctl, which is where hints are raised to and where placement
+     * stops. Enforcing it for MAP_FIXED is SELinux's business (not modelled: the reference host runs without it).
+     */
+    public long lsmMmapMinAddr = 65536;
+    /**
+     * The calling process has CAP_SYS_RAWIO (cap_mmap_addr lets it MAP_FIXED below vm.mmap_min_addr, even at 0).
+     * Default on: the host backend runs as root and the model must answer as the host does.
+     */
+    public boolean capSysRawio = true;
 
     public Tunables() {
         Arrays.fill(mthp, Mthp.NEVER);
@@ -31,11 +44,15 @@ public final class Tunables {
 
     public Mthp mthp(int order) { return mthp[order]; }
 
+    /** The kernel's mmap_min_addr: max(vm.mmap_min_addr, CONFIG_LSM_MMAP_MIN_ADDR) (security/min_addr.c). */
+    public long effectiveMmapMinAddr() { return Math.max(mmapMinAddr, lsmMmapMinAddr); }
+
     public void setMthp(int order, Mthp mode) { mthp[order] = mode; }
 
     /**
      * Applies {@code key = value} as a script's {@code set} statement gives it: {@code thp}, {@code mthp 64K},
-     * {@code max_map_count}, {@code use_zero_page}. Throws IllegalArgumentException with a user-facing message.
+     * {@code max_map_count}, {@code use_zero_page}, {@code mmap_min_addr}, {@code lsm_mmap_min_addr},
+     * {@code cap_sys_rawio}. Throws IllegalArgumentException with a user-facing message.
      */
     public void set(String key, String value) {
         String k = key.trim();
@@ -51,8 +68,18 @@ public final class Tunables {
             maxMapCount = (int) n;
         } else if (k.equals("use_zero_page")) {
             useZeroPage = parseLong(v, k) != 0;
+        } else if (k.equals("mmap_min_addr") || k.equals("lsm_mmap_min_addr")) {
+            long n = parseLong(v, k);
+            if (n < 0) throw new IllegalArgumentException(k + " must not be negative: " + value);
+            if (k.equals("mmap_min_addr")) mmapMinAddr = n;
+            else lsmMmapMinAddr = n;
+        } else if (k.equals("cap_sys_rawio")) {
+            long n = parseLong(v, k);
+            if (n != 0 && n != 1) throw new IllegalArgumentException("cap_sys_rawio is 0 or 1, got '" + value + "'");
+            capSysRawio = n == 1;
         } else {
-            throw new IllegalArgumentException("unknown tunable '" + k + "'; known: thp, mthp <size>, max_map_count, use_zero_page");
+            throw new IllegalArgumentException("unknown tunable '" + k + "'; known: thp, mthp <size>, max_map_count, "
+                    + "use_zero_page, mmap_min_addr, lsm_mmap_min_addr, cap_sys_rawio");
         }
     }
 

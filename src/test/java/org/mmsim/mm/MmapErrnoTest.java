@@ -199,4 +199,63 @@ class MmapErrnoTest {
         assertEquals(false, b.mapped(p + 4096));
         assertEquals(9, b.peek(p + 8192));
     }
+
+    // ---- mmap_min_addr (docs/kernel-oracle.md, rows mmap-fixed-0 .. mmap-hint-low-unpriv) ----
+
+    @Test
+    void fixedBelowMmapMinAddrSucceedsWithCapSysRawio() {
+        // security_mmap_addr -> cap_mmap_addr: below vm.mmap_min_addr needs CAP_SYS_RAWIO, which root has
+        // (the default: the host backend runs as root). The live kernel mapped address 0 and 0x1000 as root.
+        assertEquals(0, b.mmap(0, 4096, RW, ANON | MAP_FIXED, -1, 0));
+        assertEquals(0x1000, b.mmap(0x1000, 4096, RW, ANON | MAP_FIXED, -1, 0));
+        b.poke(0, 5);
+        assertEquals(5, b.peek(0));
+        assertEquals(0, b.munmap(0, 0x2000));
+    }
+
+    @Test
+    void fixedBelowMmapMinAddrWithoutCapSysRawioIsEperm() {
+        // cap_mmap_addr: addr < dac_mmap_min_addr (the sysctl, 4096) and no CAP_SYS_RAWIO -> -EPERM (oracle: uid
+        // 65534 at 0). Only the sysctl is enforced: 0x1000 .. 0xf000 succeed below CONFIG_LSM_MMAP_MIN_ADDR.
+        b.set("cap_sys_rawio", "0");
+        assertErr(b.mmap(0, 4096, RW, ANON | MAP_FIXED, -1, 0), Errno.EPERM);
+        assertErr(b.mmap(0, 4096, RW, ANON | MAP_FIXED_NOREPLACE, -1, 0), Errno.EPERM);
+        assertEquals(0x1000, b.mmap(0x1000, 4096, RW, ANON | MAP_FIXED, -1, 0));
+        assertEquals(0xf000, b.mmap(0xf000, 4096, RW, ANON | MAP_FIXED, -1, 0));
+        b.set("mmap_min_addr", "65536");
+        assertErr(b.mmap(0x8000, 4096, RW, ANON | MAP_FIXED, -1, 0), Errno.EPERM);
+    }
+
+    @Test
+    void lowHintIsRaisedToTheEffectiveMmapMinAddr() {
+        // round_hint_to_min: the hint is masked to a page, then raised to mmap_min_addr = max(sysctl 4096,
+        // CONFIG_LSM_MMAP_MIN_ADDR 65536): hints 0x1000 and 0x2000 land at 0x10000 on the live kernel, for root too.
+        assertEquals(0x10000, b.mmap(0x1000, 4096, RW, ANON, -1, 0));
+        assertEquals(0, b.munmap(0x10000, 4096));
+        assertEquals(0x10000, b.mmap(0x2000, 4096, RW, ANON, -1, 0));
+        // a hint below 4096 masks to 0: no hint, normal top-down placement
+        long p = b.mmap(0x800, 4096, RW, ANON, -1, 0);
+        assertEquals(true, p > 1L << 40, () -> Long.toHexString(p));
+        // with the LSM minimum at 0, the sysctl alone decides
+        assertEquals(0, b.munmap(0x10000, 4096));
+        b.set("lsm_mmap_min_addr", "0");
+        assertEquals(0x1000, b.mmap(0x1000, 4096, RW, ANON, -1, 0));
+    }
+
+    @Test
+    void mremapFixedBelowMmapMinAddrFollowsTheSameRule() {
+        // mremap's vrm_set_new_addr goes through get_unmapped_area, so security_mmap_addr applies to it too.
+        long p = b.mmap(1L << 30, 4096, RW, ANON | MAP_FIXED, -1, 0);
+        b.set("cap_sys_rawio", "0");
+        assertEquals(-1, b.mremap(p, 4096, 4096, Uapi.MREMAP_MAYMOVE | Uapi.MREMAP_FIXED, 0));
+        assertEquals(Errno.EPERM, b.errno());
+        b.set("cap_sys_rawio", "1");
+        assertEquals(0, b.mremap(p, 4096, 4096, Uapi.MREMAP_MAYMOVE | Uapi.MREMAP_FIXED, 0));
+    }
+
+    @Test
+    void badMinAddrTunablesAreRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> b.set("cap_sys_rawio", "2"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> b.set("mmap_min_addr", "-1"));
+    }
 }
