@@ -63,6 +63,8 @@ public final class Mmap {
         if (a < 0) return a;
         if ((flags & Uapi.MAP_FIXED_NOREPLACE) != 0 && mm.anyIntersecting(a, a + alen)) return -EEXIST;
         if (!shared && (vmFlags & (VmFlags.VM_NORESERVE | VmFlags.VM_WRITE)) == VmFlags.VM_WRITE) vmFlags |= VmFlags.VM_ACCOUNT;
+        // mmap_region -> accountable_mapping: an accounted mapping is charged its pages.
+        if ((vmFlags & VmFlags.VM_ACCOUNT) != 0 && !vmEnoughMemory(env, alen >>> Arch.PAGE_SHIFT)) return -ENOMEM;
         long pgoff = shared ? 0 : a >>> Arch.PAGE_SHIFT;
         long r = mmapRegion(mm, a, alen, vmFlags, pgoff);
         if (r < 0) return r;
@@ -70,6 +72,15 @@ public final class Mmap {
             populateRange(mm, a, a + alen);
         }
         return a;
+    }
+
+    /**
+     * __vm_enough_memory with vm.overcommit_memory = 0 (OVERCOMMIT_GUESS, the default and the reference host's
+     * setting): a single charge larger than all RAM plus swap is refused; anything smaller is granted. The model
+     * has no swap device, so the bound is the simulated RAM.
+     */
+    static boolean vmEnoughMemory(MmEnv env, long pages) {
+        return Long.compareUnsigned(pages, env.phys.bytes() >>> Arch.PAGE_SHIFT) <= 0;
     }
 
     /**

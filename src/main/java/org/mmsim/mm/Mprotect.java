@@ -106,9 +106,12 @@ public final class Mprotect {
         long oldFlags = v.flags;
         if (newFlags == oldFlags) return v;
         if ((newFlags & VmFlags.VM_WRITE) != 0) {
-            // Making a private mapping writable charges it (security_vm_enough_memory: always granted here).
+            // Making a private mapping writable charges it (security_vm_enough_memory_mm, the overcommit heuristic).
             if ((oldFlags & (VmFlags.VM_ACCOUNT | VmFlags.VM_WRITE | VmFlags.VM_HUGETLB | VmFlags.VM_SHARED
-                    | VmFlags.VM_NORESERVE)) == 0) newFlags |= VmFlags.VM_ACCOUNT;
+                    | VmFlags.VM_NORESERVE)) == 0) {
+                if (!Mmap.vmEnoughMemory(mm.env, (end - start) >>> Arch.PAGE_SHIFT)) return null;
+                newFlags |= VmFlags.VM_ACCOUNT;
+            }
         } else if ((oldFlags & VmFlags.VM_ACCOUNT) != 0 && v.anonVma == null) {
             newFlags &= ~VmFlags.VM_ACCOUNT;
         }

@@ -23,8 +23,9 @@ import org.mmsim.phys.PhysMem;
  * (seed 002).
  *
  * <p>Not modelled (no such state in the model): mseal (EPERM), hugetlb, userfaultfd, RLIMIT_AS / RLIMIT_MEMLOCK
- * (ENOMEM / EAGAIN from may_expand_vm / mlock_future_ok), VM_ACCOUNT commit charging, KSM, swap and migration
- * entries, page-table allocation failure (so the move-back path of copy_vma_and_data never runs).
+ * (ENOMEM / EAGAIN from may_expand_vm / mlock_future_ok), a killed task (EINTR), KSM, migration entries,
+ * page-table allocation failure (so the move-back path of copy_vma_and_data never runs). The VM_ACCOUNT charge is
+ * checked with the overcommit heuristic ({@link Mmap#vmEnoughMemory}) but not tracked.
  */
 public final class Mremap {
     private Mremap() {}
@@ -192,7 +193,9 @@ public final class Mremap {
     /** expand_vma: in place when the range ends at vm_end and the space after it is free, else move if allowed. */
     private static long expandVma(Vrm vrm, Vma vma) {
         if (vma.end - vrm.addr == vrm.oldLen && vmaExpandable(vrm.mm, vma, vrm.delta)) {
-            // vma_merge_extend: a new range [vm_end, vm_end+delta) merged into vma (and the next VMA if compatible).
+            // expand_vma_in_place: vrm_calc_charge, then vma_merge_extend merges a new range [vm_end, vm_end+delta)
+            // into vma (and the next VMA if compatible).
+            if (!calcCharge(vrm, vma)) return -ENOMEM;
             Vma merged = vrm.mm.mergeNewRange(vma.end, vma.end + vrm.delta, vma.flags, vma.pgoffOf(vma.end),
                     vma.anonVma, vma.forkChild);
             if (merged == null) return -ENOMEM;
@@ -248,6 +251,16 @@ public final class Mremap {
         return 0;
     }
 
+    /**
+     * vrm_calc_charge: an accounted VMA is charged the growth (delta), or the whole new length for DONTUNMAP, whose
+     * source stays; security_vm_enough_memory_mm may refuse (ENOMEM). The live kernel refuses a 64 TiB growth.
+     */
+    private static boolean calcCharge(Vrm vrm, Vma vma) {
+        if (!vma.has(VmFlags.VM_ACCOUNT)) return true;
+        long bytes = vrm.has(Uapi.MREMAP_DONTUNMAP) ? vrm.newLen : vrm.delta;
+        return Mmap.vmEnoughMemory(vrm.mm.env, bytes >>> Arch.PAGE_SHIFT);
+    }
+
     /** do_vmi_munmap with its own argument checks (a shrink's tail may run past TASK_SIZE). */
     private static int vmiMunmap(Mm mm, long start, long len) {
         long taskSize = mm.env.arch.taskSize();
@@ -266,6 +279,7 @@ public final class Mremap {
         // (map_count >= max - 3 is ENOMEM; max - map_count >= 4 on the live kernel). In-place growth and shrink
         // never come here and never fail on the map count.
         if (mm.mapCount() >= mm.env.tunables.maxMapCount - 3) return -ENOMEM;
+        if (!calcCharge(vrm, vma)) return -ENOMEM;
         long newPgoff = vma.pgoffOf(vrm.addr);
         Vma newVma = copyVma(mm, vma, vrm.newAddr, vrm.newLen, newPgoff);
         // copy_vma may have merged the destination into the source VMA itself: look the source up again.

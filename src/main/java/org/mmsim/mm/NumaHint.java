@@ -18,11 +18,15 @@ public final class NumaHint {
 
     /**
      * change_prot_numa over every accessible VMA part of [addr, addr+len): returns the number of entries made
-     * PROT_NONE (-EINVAL for an unaligned address; holes are skipped as task_numa_work skips them).
+     * PROT_NONE (-EINVAL for an unaligned address or a range that wraps or leaves the address space; holes are
+     * skipped as task_numa_work skips them).
      */
     public static int numaHint(Mm mm, long addr, long len) {
         if ((addr & (Arch.PAGE_SIZE - 1)) != 0) return -Errno.EINVAL;
-        long end = addr + Mmap.pageAlign(len);
+        long alen = Mmap.pageAlign(len);
+        long end = addr + alen;
+        if ((len != 0 && alen == 0) || Long.compareUnsigned(end, addr) < 0
+                || Long.compareUnsigned(end, mm.env.arch.taskSize()) > 0) return -Errno.EINVAL;
         long pages = 0;
         for (Vma v : mm.intersecting(addr, end)) {
             // task_numa_work skips VMAs it cannot migrate or that are not accessible.

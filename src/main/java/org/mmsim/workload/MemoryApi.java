@@ -26,6 +26,17 @@ public interface MemoryApi extends AutoCloseable {
     int madvise(long addr, long len, int advice);
 
     /**
+     * NUMA hinting over [addr, addr + len): change_prot_numa as task_numa_work runs it, making present entries
+     * PROT_NONE so the next access takes a NUMA hinting fault. Returns the number of entries changed, or -1 with
+     * errno (EINVAL for an unaligned address or a wrapping range). A model-level operation with no system call
+     * behind it: a backend that cannot do it throws UnsupportedOperationException naming itself.
+     */
+    default long numaHint(long addr, long len) {
+        throw new UnsupportedOperationException("numa_hint is a model-level operation; the " + backend()
+                + " backend does not have it");
+    }
+
+    /**
      * fork(2) of the process the calls currently act on. Returns the child's handle (a positive number, not
      * necessarily its pid), or -1 with errno. The calls keep acting on the caller; {@link #switchTo} moves them.
      * A backend without processes throws UnsupportedOperationException naming itself.

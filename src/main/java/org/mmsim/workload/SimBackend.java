@@ -12,6 +12,7 @@ import org.mmsim.mm.Mm;
 import org.mmsim.mm.Mmap;
 import org.mmsim.mm.Mprotect;
 import org.mmsim.mm.Mremap;
+import org.mmsim.mm.NumaHint;
 import org.mmsim.mm.UserAccess;
 import org.mmsim.mm.Vma;
 import org.mmsim.pgtable.PageTables;
@@ -66,6 +67,8 @@ public final class SimBackend implements MemoryApi {
     @Override public int mprotect(long addr, long len, int prot) { return (int) ret(Mprotect.mprotect(mm, addr, len, prot)); }
 
     @Override public int madvise(long addr, long len, int advice) { return (int) ret(Madvise.madvise(mm, addr, len, advice)); }
+
+    @Override public long numaHint(long addr, long len) { return ret(NumaHint.numaHint(mm, addr, len)); }
 
     @Override public int errno() { return errno; }
 

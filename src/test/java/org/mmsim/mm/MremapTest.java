@@ -376,6 +376,68 @@ class MremapTest {
         assertEquals(3, b.peek(2 * G + 8 * P));
     }
 
+    @Test void multiVmaPureMoveWithAHoleAtTheEndMovesTheMappedPart() {
+        // remap_move (6.17+): only a gap at the START is EFAULT; for_each_vma_range simply ends at the last VMA, so
+        // a trailing gap is accepted. Each piece's mremap_to unmaps only that piece's destination, so what lies at
+        // the destination opposite the gap stays (oracle rows mremap-hole-07 and mremap-hole-14: the PROT_NONE
+        // reservation survives there as [0x22000-0x40000 ---p]).
+        SimBackend b = sim();
+        map(b, G, 4 * P);
+        b.memset(G, 7, 4 * P);
+        mapRo(b, 2 * G + 4 * P, 4 * P); // something opposite the trailing gap
+        assertEquals(2 * G, mremap(b, G, 8 * P, 8 * P, FIXED, 2 * G));
+        assertFalse(b.mapped(G));
+        assertEquals(2, b.vmas(2 * G, 8 * P));
+        assertEquals(2 * G + 4 * P, vma(b, 2 * G).end());
+        assertEquals(PROT_READ, b.prot(2 * G + 4 * P), "the destination opposite the gap is left as it was");
+        assertEquals(7, b.peek(2 * G + 3 * P));
+    }
+
+    @Test void multiVmaPureMoveWithAHoleAtTheStartIsEfault() {
+        // remap_move: "no gap permitted at the start of the range" -> EFAULT, nothing moved
+        SimBackend b = sim();
+        map(b, G + 2 * P, 4 * P);
+        assertEquals(-EFAULT, mremap(b, G, 6 * P, 6 * P, FIXED, 2 * G));
+        assertTrue(b.mapped(G + 2 * P));
+        assertFalse(b.mapped(2 * G + 2 * P));
+    }
+
+    @Test void sameSizeWithoutNewAddressOverAHoleIsANoop() {
+        // check_prep_vma: vrm_will_map_new is false for NO_RESIZE without FIXED/DONTUNMAP, so the old_len > vm_end
+        // - addr rule is not applied: the live kernel returns addr and does nothing, with or without MAYMOVE.
+        SimBackend b = sim();
+        map(b, G, 2 * P);
+        map(b, G + 4 * P, 2 * P);
+        assertEquals(G, mremap(b, G, 6 * P, 6 * P, 0, 0));
+        assertEquals(G, mremap(b, G, 6 * P, 6 * P, MOVE, 0));
+        assertEquals(2, b.vmas(G, 6 * P));
+    }
+
+    @Test void shrinkAndMoveOverAHoleDependsOnWhereTheNewLengthEnds() {
+        // check_prep_vma / remap_is_valid: for a SHRINK only new_len must fit in the VMA (old_len = new_len);
+        // oracle: succeeds if the new length ends inside the first VMA, EFAULT if it ends in the hole.
+        SimBackend b = sim();
+        map(b, G, 4 * P);
+        map(b, G + 6 * P, 2 * P);
+        b.memset(G, 4, 4 * P);
+        assertEquals(-EFAULT, mremap(b, G, 8 * P, 5 * P, FIXED, 2 * G));
+        assertEquals(2 * G, mremap(b, G, 8 * P, 2 * P, FIXED, 2 * G));
+        assertEquals(4, b.peek(2 * G + P));
+        // the shrink unmapped [G+2P, G+8P) first (mremap_to -> shrink_vma), the following VMA included
+        assertFalse(b.mapped(G + 6 * P));
+    }
+
+    @Test void growAndMoveOrDontunmapOverAHoleIsEfault() {
+        // remap_is_valid: "We can't remap across vm area boundaries": old_len > vm_end - addr -> EFAULT
+        SimBackend b = sim();
+        map(b, G, 4 * P);
+        map(b, G + 6 * P, 2 * P);
+        assertEquals(-EFAULT, mremap(b, G, 8 * P, 10 * P, FIXED, 2 * G));
+        assertEquals(-EFAULT, mremap(b, G, 8 * P, 10 * P, MOVE, 0));
+        assertEquals(-EFAULT, mremap(b, G, 8 * P, 8 * P, MOVE | MREMAP_DONTUNMAP, 2 * G));
+        assertEquals(2, b.vmas(G, 8 * P));
+    }
+
     @Test void copyVmaGivesAnonVmaLessVmaTheNewAddressAsPgoff() {
         SimBackend b = sim();
         map(b, G, 4 * P);

@@ -26,6 +26,10 @@ final class StandardCalls {
                 "0, or -1 with errno", (in, a) -> in.api().mprotect(a[0], a[1], (int) a[2]));
         l.addFunction("madvise", Arity.exactly(3), "int madvise(void *addr, size_t length, int advice)",
                 "0, or -1 with errno", (in, a) -> in.api().madvise(a[0], a[1], (int) a[2]));
+        l.addFunction("numa_hint", Arity.exactly(2), "long numa_hint(void *addr, size_t len)",
+                "the number of entries made PROT_NONE for NUMA hinting (change_prot_numa), or -1 with errno; "
+                        + "model-level, not a system call: the script stops on a backend without it",
+                (in, a) -> in.api().numaHint(a[0], a[1]));
 
         l.addFunction("memset", Arity.exactly(3), "void memset(void *s, int c, size_t n)",
                 "0; writes n bytes as the program would, faulting (SIGSEGV stops the script)", (in, a) -> {
