@@ -29,7 +29,7 @@ class NumaHintCallTest {
                 expect numa_hint(p, 64K) == 4
                 expect present(p) && prot(p) == PROT_READ|PROT_WRITE
                 expect peek(p + 4K) == 3
-                // only the entry the fault restored is hinted again: protnone entries are skipped, not counted
+                # only the entry the fault restored is hinted again: protnone entries are skipped, not counted
                 expect numa_hint(p, 64K) == 1
                 expect numa_hint(p + 1, 4K) == -1 && errno == EINVAL
                 expect numa_hint(0x7f0000000000, 4K) == 0
