@@ -27,10 +27,12 @@ import org.mmsim.workload.SimBackend;
 import org.mmsim.workload.Segfault;
 
 /**
- * Differential property of the three mremap features (move-pmd, mremap-pte-batch, mremap-batch-hint): random
- * mmap / mremap / munmap / memset / poke / peek sequences, with sizes and addresses at and around PMD and 64K
+ * Differential property of the four mremap features (move-pmd, move-pud, mremap-pte-batch, mremap-batch-hint):
+ * random mmap / mremap / munmap / memset / poke / peek sequences, with sizes and addresses at and around PMD and 64K
  * boundaries, 64K folios on and THP on or off, give identical observable results (return values, errno, VMA layout,
- * residency, contents) under all 8 subsets, on x86-64 and on arm64, with the invariant checker after every call.
+ * residency, contents) under all 16 subsets, on x86-64 and on arm64, with the invariant checker after every call.
+ * A second property does the same at PUD scale (GiB-aligned arenas, 1 GiB lengths, sparse contents), where
+ * move-pud and the realigned first PMD come into play.
  */
 class MremapPropertiesTest {
     static final long K = 1024;
@@ -42,7 +44,10 @@ class MremapPropertiesTest {
     static final long[] LENGTHS = {4 * K, 8 * K, 64 * K, 68 * K, 512 * K, M, 2 * M - 4 * K, 2 * M, 2 * M + 4 * K, 4 * M};
     static final int[] MREMAP_FLAGS = {0, MREMAP_MAYMOVE, MREMAP_MAYMOVE | MREMAP_FIXED, MREMAP_MAYMOVE | MREMAP_DONTUNMAP,
             MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, MREMAP_FIXED};
-    static final Feature[] FEATURES = {Feature.MOVE_PMD, Feature.MREMAP_PTE_BATCH, Feature.MREMAP_BATCH_HINT};
+    /** Every feature that changes how mremap moves page tables; all 16 subsets are compared. */
+    static final Feature[] FEATURES = {Feature.MOVE_PMD, Feature.MOVE_PUD, Feature.MREMAP_PTE_BATCH,
+            Feature.MREMAP_BATCH_HINT};
+    static final int SUBSETS = 1 << FEATURES.length;
 
     enum Kind { MMAP, MUNMAP, MEMSET, POKE, PEEK, MREMAP }
 
@@ -96,9 +101,9 @@ class MremapPropertiesTest {
         ops.addAll(random);
         for (Arch arch : new Arch[] {Arch.X86_64, Arch.ARM64}) {
             List<String> reference = null;
-            for (int mask = 0; mask < 8; mask++) {
+            for (int mask = 0; mask < SUBSETS; mask++) {
                 EnumSet<Feature> on = EnumSet.noneOf(Feature.class);
-                for (int f = 0; f < 3; f++) if ((mask & (1 << f)) != 0) on.add(FEATURES[f]);
+                for (int f = 0; f < FEATURES.length; f++) if ((mask & (1 << f)) != 0) on.add(FEATURES[f]);
                 List<String> log = run(arch, FeatureSet.of(on), thp, ops);
                 if (reference == null) {
                     reference = log;
@@ -130,34 +135,36 @@ class MremapPropertiesTest {
         return log;
     }
 
-    static String apply(SimBackend b, Op op) {
+    static String apply(SimBackend b, Op op) { return apply(b, op, BASE); }
+
+    static String apply(SimBackend b, Op op, long base) {
         int rw = PROT_READ | PROT_WRITE;
         try {
             return switch (op.kind) {
-                case MMAP -> res(b, b.mmap(BASE + op.off, op.len, rw, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
-                case MUNMAP -> res(b, b.munmap(BASE + op.off, op.len));
+                case MMAP -> res(b, b.mmap(base + op.off, op.len, rw, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+                case MUNMAP -> res(b, b.munmap(base + op.off, op.len));
                 case MEMSET -> {
-                    b.memset(BASE + op.off, op.value, op.len);
+                    b.memset(base + op.off, op.value, op.len);
                     yield "ok";
                 }
                 case POKE -> {
-                    b.poke(BASE + op.off + 100, op.value);
+                    b.poke(base + op.off + 100, op.value);
                     yield "ok";
                 }
-                case PEEK -> Integer.toString(b.peek(BASE + op.off + 100));
+                case PEEK -> Integer.toString(b.peek(base + op.off + 100));
                 case MREMAP -> {
                     // Half of the mremaps are snapped onto an existing VMA (its start; its whole length or a prefix),
                     // so that most of them move something rather than fail the argument checks.
-                    long addr = BASE + op.off;
+                    long addr = base + op.off;
                     long oldLen = op.len;
                     long newLen = op.len2;
-                    Vma v = (op.value & 1) != 0 ? b.mm().findVma(BASE + op.off) : null;
+                    Vma v = (op.value & 1) != 0 ? b.mm().findVma(base + op.off) : null;
                     if (v != null) {
                         addr = v.start();
                         oldLen = (op.value & 2) != 0 ? v.end() - v.start() : Math.min(op.len, v.end() - v.start());
                         if ((op.value & 4) != 0) newLen = oldLen;
                     }
-                    yield res(b, b.mremap(addr, oldLen, newLen, op.flags, BASE + op.off2));
+                    yield res(b, b.mremap(addr, oldLen, newLen, op.flags, base + op.off2));
                 }
             };
         } catch (Segfault s) {
@@ -167,5 +174,119 @@ class MremapPropertiesTest {
 
     static String res(SimBackend b, long r) {
         return r == -1 ? "-" + Errno.name(b.errno()) : Long.toHexString(r);
+    }
+
+    // ---- PUD scale ------------------------------------------------------------------------------------------
+
+    static final long G = 1L << 30;
+    /** A 1 GiB-aligned arena of 8 GiB, so that whole PUD entries can move. */
+    static final long GBASE = 4 * G;
+    static final long[] BIG_OFFSETS = {0, G, 2 * G, 3 * G, 4 * G, 5 * G, G + 2 * M, 2 * G - 2 * M, 3 * G + 4 * K,
+            2 * M, 6 * G, 6 * G + 64 * K};
+    static final long[] BIG_LENGTHS = {4 * K, 64 * K, 2 * M, 4 * M, G, G + 2 * M, 2 * G, G - 2 * M};
+
+    /** Mostly MAYMOVE|FIXED: only a move to a chosen GiB-aligned address can move whole PUD entries. */
+    static final int[] BIG_MREMAP_FLAGS = {MREMAP_MAYMOVE | MREMAP_FIXED, MREMAP_MAYMOVE | MREMAP_FIXED,
+            MREMAP_MAYMOVE | MREMAP_FIXED, 0, MREMAP_MAYMOVE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP,
+            MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP};
+
+    @Provide Arbitrary<Op> bigOps() {
+        Arbitrary<Long> off = Arbitraries.integers().between(0, BIG_OFFSETS.length - 1).map(i -> BIG_OFFSETS[i]);
+        Arbitrary<Long> len = Arbitraries.integers().between(0, BIG_LENGTHS.length - 1).map(i -> BIG_LENGTHS[i]);
+        Arbitrary<Integer> flags = Arbitraries.integers().between(0, BIG_MREMAP_FLAGS.length - 1)
+                .map(i -> BIG_MREMAP_FLAGS[i]);
+        Arbitrary<Kind> kind = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(3, Arbitraries.just(Kind.MMAP)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.MUNMAP)),
+                net.jqwik.api.Tuple.of(3, Arbitraries.just(Kind.MEMSET)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.POKE)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.PEEK)),
+                net.jqwik.api.Tuple.of(8, Arbitraries.just(Kind.MREMAP)));
+        return Combinators.combine(kind, off, len, len, flags, off, Arbitraries.integers().between(1, 255))
+                .as(Op::new);
+    }
+
+    @Provide Arbitrary<Op> bigMaps() {
+        Arbitrary<Long> off = Arbitraries.integers().between(0, BIG_OFFSETS.length - 1).map(i -> BIG_OFFSETS[i]);
+        Arbitrary<Long> len = Arbitraries.of(G, 2 * G, G + 2 * M, 4 * M);
+        return Combinators.combine(off, len, Arbitraries.integers().between(1, 255))
+                .as((o, l, v) -> new Op(Kind.MMAP, o, l, 0, 0, 0, v));
+    }
+
+    @Property(tries = 40)
+    void everyMremapFeatureSubsetAgreesAtPudScale(
+            @ForAll @Size(min = 1, max = 2) List<@From("bigMaps") Op> maps,
+            @ForAll @Size(min = 3, max = 12) List<@From("bigOps") Op> random, @ForAll boolean thp) {
+        List<Op> ops = new ArrayList<>();
+        for (Op m : maps) {
+            ops.add(m);
+            ops.add(new Op(Kind.MEMSET, m.off, m.len, 0, 0, 0, m.value));
+        }
+        // one whole-VMA MAYMOVE|FIXED move of the first mapping to a GiB-aligned address, so that every sequence
+        // has a chance of PUD-sized extents (value 7: snap to the whole VMA, same length)
+        Op first = maps.get(0);
+        ops.add(new Op(Kind.MREMAP, first.off, first.len, first.len, MREMAP_MAYMOVE | MREMAP_FIXED,
+                first.off >= 5 * G ? 0 : 6 * G, 7));
+        ops.addAll(random);
+        for (Arch arch : new Arch[] {Arch.X86_64, Arch.ARM64}) {
+            List<String> reference = null;
+            for (int mask = 0; mask < SUBSETS; mask++) {
+                EnumSet<Feature> on = EnumSet.noneOf(Feature.class);
+                for (int f = 0; f < FEATURES.length; f++) if ((mask & (1 << f)) != 0) on.add(FEATURES[f]);
+                SimBackend b = new SimBackend(arch, FeatureSet.of(on), true);
+                List<String> log = runBig(b, thp, ops);
+                if (reference == null) {
+                    reference = log;
+                } else {
+                    assertEquals(reference, log, arch + " " + on + " differs from baseline; ops " + ops);
+                    if (on.contains(Feature.MOVE_PUD)) {
+                        net.jqwik.api.statistics.Statistics.label("runs with move-pud that moved a PUD (" + arch + ")")
+                                .collect(b.kernel().env().counters.get(org.mmsim.arch.Event.PUD_MOVE) > 0);
+                    }
+                }
+            }
+        }
+    }
+
+    static List<String> runBig(SimBackend b, boolean thp, List<Op> ops) {
+        b.set("mthp 64K", "always");
+        b.set("thp", thp ? "always" : "never");
+        List<String> log = new ArrayList<>();
+        for (Op op : ops) {
+            // contents stay sparse: a memset writes 64 KiB at the start, the middle and the end of its range
+            if (op.kind == Kind.MEMSET) {
+                StringBuilder r = new StringBuilder();
+                for (long at : new long[] {0, op.len / 2, op.len - 64 * K}) {
+                    if (at < 0) continue;
+                    Op part = new Op(Kind.MEMSET, op.off + at, Math.min(64 * K, op.len), 0, 0, 0, op.value);
+                    r.append(apply(b, part, GBASE)).append(' ');
+                }
+                log.add(op + " -> " + r);
+            } else {
+                log.add(op + " -> " + apply(b, op, GBASE));
+            }
+        }
+        // final state: layout; residency per PMD with something present (an absent PMD entry maps nothing)
+        List<long[]> populated = new ArrayList<>();
+        for (Vma v : new ArrayList<>(b.mm().vmas())) {
+            StringBuilder sb = new StringBuilder(Long.toHexString(v.start()) + "-" + Long.toHexString(v.end())
+                    + " prot " + v.prot() + " pgoff " + Long.toHexString(v.pgoff()));
+            for (long pmd = v.start() & -(2 * M); pmd < v.end(); pmd += 2 * M) {
+                long[] m = b.mm().pageTables().pmdTable(pmd, false);
+                if (m == null || m[org.mmsim.pgtable.PageTables.pmdIndex(pmd)] == 0) continue;
+                long lo = Math.max(pmd, v.start());
+                long hi = Math.min(pmd + 2 * M, v.end());
+                StringBuilder bits = new StringBuilder();
+                for (long a = lo; a < hi; a += 4 * K) bits.append(b.present(a) ? '1' : '0');
+                // an empty page table left behind is not observable (pagemap shows nothing either way)
+                if (bits.indexOf("1") < 0) continue;
+                sb.append(" [").append(Long.toHexString(lo)).append(' ').append(bits).append(']');
+                populated.add(new long[] {lo, hi});
+            }
+            log.add(sb.toString());
+        }
+        for (long[] r : populated) log.add("checksum " + Long.toHexString(r[0]) + " " + b.checksum(r[0], r[1] - r[0]));
+        log.add("rss " + b.mm().anonRss());
+        return log;
     }
 }
