@@ -13,7 +13,21 @@ import org.mmsim.arch.Event;
 import org.mmsim.workload.Segfault;
 import org.mmsim.workload.SimBackend;
 
-/** madvise(2): the errno rules of KERNEL_FACTS §5.1/§7.6 and the behaviours the seeds use. */
+/**
+ * madvise(2): the errno rules of KERNEL_FACTS §5.1/§7.6 and the behaviours the seeds use. Each errno test names its
+ * rule and the mm/madvise.c function it comes from: madvise_should_skip / madvise_behavior_valid (arguments),
+ * madvise_walk_vmas (holes), madvise_vma_behavior and madvise_update_vma (per VMA; a split failing at the map-count
+ * limit is EAGAIN, also in {@link MapCountHeadroomTest}), madvise_dontneed_free_valid_vma, madvise_remove,
+ * can_madv_lru_vma (COLD/PAGEOUT), madvise_populate.
+ *
+ * <p>Not exercised, because the model has no such state or the advice is not modelled: VM_IO / VM_PFNMAP / special
+ * mappings (EINVAL for POPULATE, DONTNEED, DOFORK, DODUMP: only drivers create them; the tests that need the flag
+ * set it directly), file mappings (REMOVE on shmem files, WIPEONFORK on private file mappings), hugetlb,
+ * mseal()ed VMAs (EPERM for the discarding advice), an interrupted lock (EINTR), missing CAP_SYS_ADMIN for
+ * HWPOISON/SOFT_OFFLINE (EPERM). MADV_COLLAPSE, MADV_GUARD_INSTALL/REMOVE and MADV_HWPOISON/SOFT_OFFLINE are
+ * valid advice the model does not implement: after the argument checks they stop the run ("not modelled") instead
+ * of returning a made-up result. MADV_PAGEOUT belongs to the swap work.
+ */
 class MadviseTest {
     static final long A = 1L << 30;
     static final long P = 4096;
@@ -315,5 +329,101 @@ class MadviseTest {
             assertThrows(Segfault.class, () -> b.poke(A + 7 * P, 1));
             assertEquals(2, b.peek(A + 7 * P));
         }
+    }
+
+    // ---- the advice values and the clean stops ----
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void theAdviceValuesAcceptedAreThoseOfTheLiveKernel(String arch) {
+        // madvise_behavior_valid (6.18, x86-64/arm64 with THP, KSM and memory failure): the live kernel accepted
+        // 0-4, 8, 10-24, 102, 103 on a private RW page; 9 (REMOVE) is valid but EINVAL on private memory; 25
+        // (COLLAPSE), 100/101 (HWPOISON/SOFT_OFFLINE) and 102/103 (GUARD_*) are valid but not modelled: the model
+        // stops on them rather than pretend. Everything else, -1 included, is EINVAL.
+        java.util.Set<Integer> stops = java.util.Set.of(MADV_COLLAPSE, MADV_HWPOISON, MADV_SOFT_OFFLINE,
+                MADV_GUARD_INSTALL, MADV_GUARD_REMOVE);
+        for (int advice = -1; advice <= 130; advice++) {
+            SimBackend b = sim(arch);
+            b.mmap(A, 4 * P, RW, PRIV, -1, 0);
+            b.poke(A, 1);
+            boolean accepted = advice >= 0 && advice <= 4 || advice == 8 || advice >= 10 && advice <= 24;
+            final int adv = advice;
+            if (stops.contains(advice)) {
+                UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
+                        () -> b.madvise(A, P, adv));
+                assertTrue(u.getMessage().contains("not modelled"), u.getMessage());
+            } else if (accepted) {
+                assertEquals(0, b.madvise(A, P, advice), "advice " + advice);
+            } else {
+                assertEquals(-Errno.EINVAL, err(b, b.madvise(A, P, advice)), "advice " + advice);
+            }
+        }
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void unmodelledAdviceIsValidatedBeforeTheStop(String arch) {
+        // madvise_should_skip runs first: an unaligned start is EINVAL and an empty range returns 0 for every
+        // valid advice, so only a call that would really act stops.
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV, -1, 0);
+        for (int advice : new int[] {MADV_COLLAPSE, MADV_HWPOISON, MADV_SOFT_OFFLINE, MADV_GUARD_INSTALL,
+                MADV_GUARD_REMOVE}) {
+            assertEquals(-Errno.EINVAL, err(b, b.madvise(A + 1, P, advice)));
+            assertEquals(0, b.madvise(A, 0, advice));
+        }
+    }
+
+    // ---- per-VMA rules ----
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void freeOnSharedAnonymousMemoryIsEinval(String arch) {
+        // madvise_dontneed_free_valid_vma / madvise_free_single_vma: MADV_FREE needs an anonymous (private) VMA
+        // (live kernel: "FREE / WIPEONFORK on shared anon -> EINVAL")
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, P, MADV_FREE)));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void coldOnALockedVmaIsEinval(String arch) {
+        // madvise_cold -> can_madv_lru_vma: VM_LOCKED, VM_PFNMAP and VM_HUGETLB VMAs are refused with EINVAL
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV | MAP_LOCKED, -1, 0);
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, P, MADV_COLD)));
+        b.mmap(A + 8 * P, 4 * P, RW, PRIV, -1, 0);
+        assertEquals(0, b.madvise(A + 8 * P, P, MADV_COLD));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void holeAtTheStartIsEnomemButDontneedStillZapsTheVmaAfterIt(String arch) {
+        // madvise_walk_vmas: a gap is remembered as ENOMEM and the walk goes on (live kernel: "hole at start:
+        // ENOMEM; DONTNEED/DONTFORK still applied to the VMA after the hole")
+        SimBackend b = sim(arch);
+        b.mmap(A + 2 * P, 2 * P, RW, PRIV, -1, 0);
+        b.memset(A + 2 * P, 5, 2 * P);
+        assertEquals(-Errno.ENOMEM, err(b, b.madvise(A, 4 * P, MADV_DONTNEED)));
+        assertFalse(b.present(A + 2 * P));
+        assertEquals(0, b.peek(A + 2 * P));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void populateReadOfAReadOnlyVmaMapsTheZeroPage(String arch) {
+        // madvise_populate: POPULATE_READ on PROT_READ succeeds; every page maps the shared zero page
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, PROT_READ, PRIV, -1, 0);
+        assertEquals(0, b.madvise(A, 4 * P, MADV_POPULATE_READ));
+        for (long a = A; a < A + 4 * P; a += P) assertTrue(b.present(a));
+        assertEquals(0, b.mm().anonRss(), "zero-page mappings are not anonymous RSS");
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void populateWriteOverARwThenReadVmaIsEinvalAfterPopulatingTheRwPart(String arch) {
+        // madvise_populate -> faultin_page_range -> check_vma_flags: the READ VMA refuses FOLL_WRITE with EINVAL;
+        // the RW VMA before it has been populated (live kernel: "EINVAL after populating the RW part")
+        SimBackend b = sim(arch);
+        b.mmap(A, 2 * P, RW, PRIV, -1, 0);
+        b.mmap(A + 2 * P, 2 * P, PROT_READ, PRIV, -1, 0);
+        assertEquals(-Errno.EINVAL, err(b, b.madvise(A, 4 * P, MADV_POPULATE_WRITE)));
+        assertTrue(b.present(A + P));
+        assertFalse(b.present(A + 2 * P));
     }
 }

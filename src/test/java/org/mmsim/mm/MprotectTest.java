@@ -14,7 +14,20 @@ import org.mmsim.pgtable.PageTables;
 import org.mmsim.workload.Segfault;
 import org.mmsim.workload.SimBackend;
 
-/** mprotect(2): every errno of KERNEL_FACTS §3.1 and the semantics of §3.2–§3.4, on both architectures. */
+/**
+ * mprotect(2): every errno of KERNEL_FACTS §3.1 and the semantics of §3.2–§3.4, on both architectures. Each errno
+ * test names its rule; the kernel functions are do_mprotect_pkey (argument and VMA-walk checks) and
+ * mprotect_fixup (per-piece accounting and splitting) in mm/mprotect.c, with vma_modify_flags / __split_vma in
+ * mm/vma.c for the map-count limit ({@link MapCountHeadroomTest} replays the live kernel's table).
+ *
+ * <p>Rules the model has no state for, so no test can exercise them: PROT_GROWSUP on a VM_GROWSUP VMA (no such
+ * VMA on x86-64 or arm64: the flag is VM_NONE there, so GROWSUP is always EINVAL, tested); a pkey that is not
+ * allocated (EINVAL; pkey_mprotect is not part of the model); an interrupted mmap_write_lock_killable (EINTR);
+ * mseal()ed VMAs (EPERM); the memory-deny-write-execute prctl (EACCES); arch_validate_flags for arm64 MTE and
+ * BTI (EINVAL; the modelled CPUs have neither, so PROT_BTI/PROT_MTE are unknown bits, tested); LSM hooks and
+ * vm_ops->mprotect; PFN-mapping permission vetoes (EACCES). VM_MAYWRITE-less VMAs (EACCES) come only from
+ * read-only file mappings, which the model does not have: that test clears the flag directly.
+ */
 class MprotectTest {
     static final long A = 1L << 30;
     static final long P = 4096;
@@ -64,8 +77,13 @@ class MprotectTest {
     void einvalWhenArchValidateProtRejectsUnknownBits(String arch) {
         SimBackend b = sim(arch);
         b.mmap(A, 4 * P, RW, PRIV, -1, 0);
-        assertEquals(-Errno.EINVAL, err(b, b.mprotect(A, P, PROT_READ | 0x40)));
+        // do_mprotect_pkey -> arch_validate_prot: the bits the live kernel refused (0x10 = PROT_BTI and 0x20 =
+        // PROT_MTE on arm64 CPUs without BTI/MTE)
+        for (int bit : new int[] {0x10, 0x20, 0x40, 0x100, 0x80000000}) {
+            assertEquals(-Errno.EINVAL, err(b, b.mprotect(A, P, PROT_READ | bit)), Integer.toHexString(bit));
+        }
         assertEquals(0, b.mprotect(A, P, PROT_READ | PROT_SEM), "PROT_SEM is accepted");
+        assertEquals(0, b.mprotect(A, 0, 0x10), "len 0 returns before the prot check");
     }
 
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
@@ -301,5 +319,52 @@ class MprotectTest {
         assertTrue(b.present(A));
         assertEquals(0, b.mprotect(A, 4 * P, RW));
         assertTrue(b.kernel().arch().pteWrite(pte(b, A)), "populate_vma_page_range broke COW of the zero page");
+    }
+
+    // ---- mprotect_fixup accounting (KERNEL_FACTS §3.2 step 3; docs/kernel-oracle.md "VM_ACCOUNT") ----
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void vmAccountIsDroppedOnRwToReadOfAnUntouchedVmaWhichThenMergesWithAReadNeighbour(String arch) {
+        // mprotect_fixup: removing VM_WRITE from an accounted anonymous VMA without an anon_vma clears VM_ACCOUNT,
+        // so the piece now equals a fresh PROT_READ mapping and vma_modify_flags merges them (live kernel: "RW->READ
+        // on an untouched VMA drops ac (and it then merges with a READ mmap neighbour)").
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV | MAP_FIXED, -1, 0);
+        b.mmap(A + 4 * P, 4 * P, PROT_READ, PRIV | MAP_FIXED, -1, 0);
+        assertTrue((b.mm().vmaLookup(A).flags() & VmFlags.VM_ACCOUNT) != 0);
+        assertEquals(2, b.vmas(A, 8 * P));
+        assertEquals(0, b.mprotect(A, 4 * P, PROT_READ));
+        assertEquals(1, b.vmas(A, 8 * P));
+        assertEquals(0, b.mm().vmaLookup(A).flags() & VmFlags.VM_ACCOUNT);
+        // made writable again it is charged again and gets VM_ACCOUNT back (a split off the merged VMA)
+        assertEquals(0, b.mprotect(A, 4 * P, RW));
+        assertTrue((b.mm().vmaLookup(A).flags() & VmFlags.VM_ACCOUNT) != 0);
+        assertEquals(2, b.vmas(A, 8 * P));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void vmAccountStaysOnAWrittenVmaSoItDoesNotMergeWithAFreshReadMapping(String arch) {
+        // mprotect_fixup: the VMA has an anon_vma (it was written), so VM_ACCOUNT stays and the flags differ from
+        // the READ neighbour's (live kernel: "on a written VMA ac stays (no merge with a fresh READ mapping)").
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV | MAP_FIXED, -1, 0);
+        b.memset(A, 1, P);
+        b.mmap(A + 4 * P, 4 * P, PROT_READ, PRIV | MAP_FIXED, -1, 0);
+        assertEquals(0, b.mprotect(A, 4 * P, PROT_READ));
+        assertTrue((b.mm().vmaLookup(A).flags() & VmFlags.VM_ACCOUNT) != 0);
+        assertEquals(2, b.vmas(A, 8 * P));
+        assertEquals(1, b.peek(A));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void enomemWhenTheWriteChargeIsRefused(String arch) {
+        // mprotect_fixup: a private VMA becoming writable is charged its pages; security_vm_enough_memory_mm
+        // (overcommit heuristic, vm.overcommit_memory = 0) refuses a charge above RAM + swap -> ENOMEM, VMA unchanged.
+        SimBackend b = sim(arch);
+        b.set("memory", "64M");
+        assertEquals(A, b.mmap(A, 128L << 20, PROT_READ, PRIV | MAP_FIXED, -1, 0));
+        assertEquals(-Errno.ENOMEM, err(b, b.mprotect(A, 128L << 20, RW)));
+        assertEquals(PROT_READ, b.prot(A));
+        assertEquals(0, b.mprotect(A, 32L << 20, RW), "a charge within RAM is granted");
     }
 }
