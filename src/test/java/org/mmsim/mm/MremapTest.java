@@ -31,7 +31,20 @@ import org.mmsim.workload.SimBackend;
 
 /**
  * mremap(2) semantics and errno, one test per kernel rule (KERNEL_FACTS §2.1–§2.5), with the invariant checker
- * after every call.
+ * after every call. The kernel functions are those of mm/mremap.c in 6.18: check_mremap_params (flags, alignment,
+ * lengths, FIXED/DONTUNMAP rules, overlap, the early map-count headroom), check_prep_vma / remap_is_valid (no VMA,
+ * old_len 0 on private memory, DONTUNMAP on special VMAs, crossing vm_end, pgoff overflow, growth of special
+ * VMAs), expand_vma (in-place growth blocked without MAYMOVE), prep_move_vma (map-count headroom of a move),
+ * vrm_calc_charge (commit charge), remap_move (the multi-VMA move's gap rules), shrink_vma / do_vmi_munmap (a
+ * shrink's tail). {@link MapCountHeadroomTest} replays the live kernel's map-count table.
+ *
+ * <p>Rules the model has no state for, so no test exercises them: mseal()ed VMAs (EPERM), hugetlb alignment and
+ * expansion (EINVAL), uffd-armed VMAs in a multi-VMA move, files with their own get_unmapped_area, RLIMIT_MEMLOCK
+ * for mlocked growth (EAGAIN; root also has CAP_IPC_LOCK) and RLIMIT_AS / RLIMIT_DATA (ENOMEM from may_expand_vm),
+ * an interrupted mmap_write_lock_killable (EINTR), page-table allocation failing part-way (ENOMEM with the
+ * move-back). VM_DONTEXPAND / VM_PFNMAP VMAs come only from drivers and a pgoff near overflow only from file
+ * offsets: those tests set the flag or pgoff directly to check the rule itself. old_len 0 on a shared mapping
+ * (duplication) belongs to the shared-memory work and stops the run as not modelled.
  */
 class MremapTest {
     static final long P = 4096;
@@ -245,6 +258,45 @@ class MremapTest {
         assertEquals(-ENOMEM, mremap(b, G, 4 * P, 8 * P, 0, 0));
         // growth of a range that does not end at vm_end is never in place
         assertEquals(-ENOMEM, mremap(b, G, 2 * P, 3 * P, 0, 0));
+    }
+
+    @Test void hugeOldLengthIsEinval() {
+        // do_mremap: PAGE_ALIGN(-1) wraps to 0, and old_len 0 on a private mapping is EINVAL (check_prep_vma ->
+        // remap_is_valid); -4096 is a shrink whose tail unmap runs past TASK_SIZE (do_vmi_munmap: EINVAL). Both
+        // EINVAL on the live kernel.
+        SimBackend b = sim();
+        map(b, G, 4 * P);
+        assertEquals(-EINVAL, mremap(b, G, -1L, P, MOVE, 0));
+        assertEquals(-EINVAL, mremap(b, G, -P, P, 0, 0));
+    }
+
+    @Test void dontunmapWithAnUnalignedHintIsEinval() {
+        // check_mremap_params: DONTUNMAP implies a new address, which must be page aligned
+        SimBackend b = sim();
+        map(b, G, 4 * P);
+        assertEquals(-EINVAL, mremap(b, G, P, P, MOVE | MREMAP_DONTUNMAP, 2 * G + 8));
+    }
+
+    @Test void growthWhoseChargeIsRefusedIsEnomem() {
+        // vrm_calc_charge -> security_vm_enough_memory_mm (overcommit heuristic): the live kernel refuses to grow
+        // an accounted mapping to 64 TiB with MAYMOVE (ENOMEM); the model refuses any charge above its RAM.
+        SimBackend b = sim();
+        map(b, G, 4 * P);
+        assertEquals(-ENOMEM, mremap(b, G, 4 * P, 1L << 46, MOVE, 0));
+        assertEquals(G + 4 * P, vma(b, G).end());
+    }
+
+    @Test void dontunmapChargesTheWholeLengthAMoveOnlyTheGrowth() {
+        // vrm_calc_charge: DONTUNMAP charges new_len (the source stays), a move charges only delta. With 16 MiB of
+        // RAM, a 20 MiB accounted VMA (grown in two steps that are each granted) cannot be DONTUNMAP-moved but
+        // can be moved.
+        SimBackend b = sim();
+        b.set("memory", "16M");
+        long mib = 1L << 20;
+        map(b, 2 * G, 12 * mib);
+        assertEquals(2 * G, mremap(b, 2 * G, 12 * mib, 20 * mib, 0, 0));
+        assertEquals(-ENOMEM, mremap(b, 2 * G, 20 * mib, 20 * mib, MOVE | MREMAP_DONTUNMAP, 3 * G));
+        assertEquals(3 * G, mremap(b, 2 * G, 20 * mib, 20 * mib, FIXED, 3 * G));
     }
 
     // ---- dispatch and moves ---------------------------------------------------------------------------
