@@ -56,24 +56,35 @@ class MprotectCountsTest {
     }
 
     /**
-     * T3 (4K pages): the PTE work (every PTE_* event) and TLB invalidations are identical; the only extra work of the
-     * batched walk is the vm_normal_folio + folio_test_large look-up on the PROT_READ pass, where the old kernel
-     * looked nothing up (it only did so in can_change_pte_writable on the writable pass). That is one FOLIO_LOOKUP
-     * per PTE per pair: +14% of counted events, more than the 5% the issue expected (the seed measured +2.4% of
-     * time; a folio look-up is cheaper than a PTE read-modify-write, which the event sum does not weigh).
+     * T3 (4K pages), one RO+RW pair over the seed's full 1 GiB: every PTE event and every TLB invalidation is
+     * identical; the patched kernel adds exactly one folio look-up per PTE, on the PROT_READ pass.
+     *
+     * <p>This is what 6.18's mm/mprotect.c does, not a modelling choice. change_pte_range now calls
+     * vm_normal_folio (later vm_normal_page) for every present PTE, before mprotect_folio_pte_batch, on both
+     * passes; set_write_prot_commit_flush_ptes reuses that folio and looks nothing up again. The old loop looked a
+     * page up only in can_change_pte_writable, i.e. on the RW pass (the write upgrade), never on the RO pass. So
+     * 262,144 look-ups per pair become 524,288. The seed thread agrees: T3 went from 4.2 s to 4.3 s (+2.4 %) on
+     * Apple M3, and the author named the cause "only the vm_normal_folio() + folio_test_large() overhead".
+     *
+     * <p>As a raw event sum the patched walk is about 14 % larger, above the issue's "no more than 5 % more work".
+     * The event sum weighs a folio look-up (a struct page read, cache-hot in this loop) the same as a PTE
+     * read-modify-write with its lock and lazy-MMU traffic, which it is not; turning events into work is the cost
+     * model's job (issue 8). The counts below are the kernel's and are not tuned toward the 5 %.
      */
     @Test
-    void t3PatchedAddsOnlyOneFolioLookupPerPte() {
+    void t3PatchedAddsOneFolioLookupPerPteOnTheReadOnlyPass() {
+        long g = 1L << 30;
+        long ptes = g / 4096;
         for (String arch : new String[] {"arm64", "x86_64"}) {
-            long[] base = pairOf(arch, FeatureSet.baseline(), "T3", SIZE);
-            long[] pat = pairOf(arch, FeatureSet.patched(), "T3", SIZE);
-            long ptes = SIZE / 4096;
+            long[] base = pairOf(arch, FeatureSet.baseline(), "T3", g);
+            long[] pat = pairOf(arch, FeatureSet.patched(), "T3", g);
             for (Event e : Event.values()) {
                 if (e.name().startsWith("PTE_") || e == Event.TLBI) assertEquals(base[e.ordinal()], pat[e.ordinal()], arch + " " + e);
             }
             assertEquals(ptes, Seed004.get(base, Event.FOLIO_LOOKUP), "baseline: can_change_pte_writable on the RW pass only");
             assertEquals(2 * ptes, Seed004.get(pat, Event.FOLIO_LOOKUP), "patched: vm_normal_folio on both passes");
-            assertTrue(Seed004.work(pat) * 100 <= Seed004.work(base) * 115, Seed004.fmt(base) + " vs " + Seed004.fmt(pat));
+            assertEquals(Seed004.work(base) + ptes, Seed004.work(pat), "the look-ups are the only extra events");
+            System.out.printf("%s T3 1G baseline: %s%n%s T3 1G patched : %s%n", arch, Seed004.fmt(base), arch, Seed004.fmt(pat));
         }
     }
 
