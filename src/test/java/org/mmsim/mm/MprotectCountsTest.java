@@ -89,10 +89,11 @@ class MprotectCountsTest {
     }
 
     /** Seed 004 T1: pte_map_thps over 1 GiB with THP always gives 512 PTE-mapped THPs, no PMD mapping, bytes intact. */
-    @Test
-    void pteMapThpsOneGiBGives512PteMappedThps() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"arm64", "x86_64"})
+    void pteMapThpsOneGiBGives512PteMappedThps(String arch) {
         long g = 1L << 30;
-        SimBackend b = new SimBackend(org.mmsim.arch.Arch.byName("arm64"), FeatureSet.patched(), false);
+        SimBackend b = new SimBackend(org.mmsim.arch.Arch.byName(arch), FeatureSet.patched(), false);
         b.set("thp", "always");
         long p = b.mmap(Seed004.BASE, g, Seed004.RW, Seed004.PRIV, -1, 0);
         b.pattern(p, 8 << 20, 42);
