@@ -267,9 +267,9 @@ public final class Mprotect {
                     }
                     pages += nr;
                 }
-            } else if (pte != 0) {
-                throw new IllegalStateException("swap entry at 0x" + Long.toHexString(addr) + " but swap is not modelled");
             }
+            // A swap entry is left as it is: change_softleaf_pte only rewrites writable migration and
+            // device-private entries and uffd-wp bits, none of which the model has, so it changes nothing (0 pages).
             i += nr;
             addr += (long) nr << Arch.PAGE_SHIFT;
         }

@@ -23,7 +23,8 @@ import org.mmsim.phys.PhysMem;
  * (seed 002).
  *
  * <p>Not modelled (no such state in the model): mseal (EPERM), hugetlb, userfaultfd, RLIMIT_AS / RLIMIT_MEMLOCK
- * (ENOMEM / EAGAIN from may_expand_vm / mlock_future_ok), a killed task (EINTR), KSM, migration entries,
+ * (ENOMEM / EAGAIN from may_expand_vm / mlock_future_ok), a killed task (EINTR), KSM, migration entries (swap
+ * entries are moved like the kernel's move_ptes moves any non-present entry),
  * page-table allocation failure (so the move-back path of copy_vma_and_data never runs). The VM_ACCOUNT charge is
  * checked with the overcommit heuristic ({@link Mmap#vmEnoughMemory}) but not tracked.
  */
@@ -487,7 +488,12 @@ public final class Mremap {
             long oldPte = ops.ptepGet(oldT, oi + k);
             if (oldPte == 0) continue;
             if (!arch.ptePresent(oldPte)) {
-                throw new IllegalStateException("swap entry at 0x" + Long.toHexString(oa) + " but swap is not modelled");
+                // A swap (or other non-present) entry moves on its own, swap-soft-dirty, and asks for no flush:
+                // no TLB holds a non-present entry.
+                ops.pteClear(oldT, oi + k);
+                ops.setSwapPte(newT, ni + k, na, arch.hasSoftDirty() ? arch.swpMksoftDirty(oldPte) : oldPte);
+                c.inc(Event.PTE_MOVE);
+                continue;
             }
             if (batching) nr = mremapFolioPteBatch(env, oldT, oi + k, oldPte, n - k, hint);
             forceFlush = true;

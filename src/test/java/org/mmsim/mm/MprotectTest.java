@@ -367,4 +367,20 @@ class MprotectTest {
         assertEquals(PROT_READ, b.prot(A));
         assertEquals(0, b.mprotect(A, 32L << 20, RW), "a charge within RAM is granted");
     }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void swapEntriesAreLeftAsTheyAre(String arch) {
+        // change_pte_range -> change_softleaf_pte: a plain swap entry (no uffd-wp, not a migration entry) is not
+        // changed and not counted. Planted directly, with the checker off: swap-out belongs to the swap work.
+        SimBackend b = new SimBackend(Arch.byName(arch), FeatureSet.patched(), false);
+        b.mmap(A, 4 * P, RW, PRIV | MAP_FIXED, -1, 0);
+        b.memset(A, 1, P);
+        Arch a = b.kernel().env().arch;
+        long swp = a.swpEntryPte(0, 5);
+        long[] t = b.mm().pageTables().pteTable(A, false);
+        b.kernel().env().pte.setSwapPte(t, PageTables.pteIndex(A + P), A + P, swp);
+        assertEquals(0, b.mprotect(A, 4 * P, PROT_READ));
+        assertEquals(swp, pte(b, A + P));
+        assertFalse(a.pteWrite(pte(b, A)));
+    }
 }

@@ -490,6 +490,35 @@ class MremapTest {
         assertEquals(2, b.vmas(G, 8 * P));
     }
 
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void swapEntriesMoveOneByOneSoftDirtyAndWithoutAFlush(String arch) {
+        // move_ptes: a non-present entry is cleared and set at the destination alone (nr 1), made swap-soft-dirty
+        // where soft-dirty exists (move_soft_dirty_pte), and does not set force_flush. Swap-out itself belongs to
+        // the swap work; the entry is planted here, with the checker off (it does not accept swap entries yet).
+        SimBackend b = new SimBackend(Arch.byName(arch), FeatureSet.patched(), false);
+        map(b, G, 4 * P);
+        b.memset(G, 9, P);
+        Arch a = b.kernel().env().arch;
+        long swp = a.swpEntryPte(0, 77);
+        long[] t = b.mm().pageTables().pteTable(G + 2 * P, false);
+        b.kernel().env().pte.setSwapPte(t, PageTables.pteIndex(G + 2 * P), G + 2 * P, swp);
+        long flushes = b.kernel().env().counters.get(Event.TLB_FLUSH_RANGE);
+        assertEquals(2 * G, mremap(b, G, 4 * P, 4 * P, FIXED, 2 * G));
+        long moved = pte(b, 2 * G + 2 * P);
+        assertEquals(77, a.swpOffset(moved));
+        assertEquals(a.hasSoftDirty(), a.swpSoftDirty(moved));
+        assertEquals(0, pte(b, G + 2 * P));
+        assertEquals(9, b.peek(2 * G));
+        // one flush for the present entry's table and one for the source munmap, none extra for the swap entry
+        long moveFlushes = b.kernel().env().counters.get(Event.TLB_FLUSH_RANGE) - flushes;
+        SimBackend c = new SimBackend(Arch.byName(arch), FeatureSet.patched(), false);
+        map(c, G, 4 * P);
+        c.memset(G, 9, P);
+        long f0 = c.kernel().env().counters.get(Event.TLB_FLUSH_RANGE);
+        assertEquals(2 * G, mremap(c, G, 4 * P, 4 * P, FIXED, 2 * G));
+        assertEquals(c.kernel().env().counters.get(Event.TLB_FLUSH_RANGE) - f0, moveFlushes);
+    }
+
     @Test void copyVmaGivesAnonVmaLessVmaTheNewAddressAsPgoff() {
         SimBackend b = sim();
         map(b, G, 4 * P);
