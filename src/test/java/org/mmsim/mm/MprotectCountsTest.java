@@ -109,4 +109,38 @@ class MprotectCountsTest {
         b.checkNow();
         assertEquals(sum, b.checksum(p, g));
     }
+
+    /**
+     * change_prot_numa over 64K folios on arm64 (numa_hint): with mprotect-pte-batch each folio is one batch (one
+     * contpte-gathered read, no unfold), as in mprotect; without it every PTE is read and each block unfolded. Both
+     * make every entry PROT_NONE, and the next access restores it.
+     */
+    @Test
+    void numaHintingBatchesPerFolioOnArm64() {
+        long size = 2L << 20;
+        long[][] d = new long[2][];
+        long[] pages = new long[2];
+        FeatureSet[] sets = {FeatureSet.baseline(), FeatureSet.patched()};
+        for (int k = 0; k < 2; k++) {
+            SimBackend b = new SimBackend(org.mmsim.arch.Arch.ARM64, sets[k], true);
+            b.set("thp", "never");
+            b.set("mthp 64K", "always");
+            long p = b.mmap(Seed004.BASE, size, Seed004.RW, Seed004.PRIV, -1, 0);
+            b.memset(p, 7, size);
+            long[] before = b.counters();
+            pages[k] = b.numaHint(p, size);
+            long[] after = b.counters();
+            d[k] = new long[after.length];
+            for (int e = 0; e < after.length; e++) d[k][e] = after[e] - before[e];
+            assertEquals(7, b.peek(p + 12345));
+            assertEquals(1, b.kernel().env().counters.get(Event.NUMA_HINT_FAULT));
+        }
+        assertEquals(size / 4096, pages[0]);
+        assertEquals(size / 4096, pages[1]);
+        System.out.printf("numa_hint 2M of 64K folios, arm64 baseline: %s%n                          patched : %s%n",
+                Seed004.fmt(d[0]), Seed004.fmt(d[1]));
+        assertTrue(Seed004.pteReads(d[0]) >= 8 * Seed004.pteReads(d[1]), Seed004.fmt(d[0]) + " vs " + Seed004.fmt(d[1]));
+        assertEquals(0, Seed004.get(d[1], Event.CONTPTE_UNFOLD));
+        assertTrue(Seed004.get(d[0], Event.CONTPTE_UNFOLD) > 0);
+    }
 }
