@@ -89,14 +89,16 @@ class MprotectBatchProperties {
         return log;
     }
 
-    /** VMA layout, protection, residency, and the contents of readable pages. */
+    /** VMA layout, protection, residency (with write bits), and the contents of readable pages. */
     static String state(SimBackend b) {
         StringBuilder sb = new StringBuilder();
         sb.append(b.vmas(BASE, PAGES * 4096L)).append(':');
         for (int i = 0; i < PAGES; i++) {
             long a = BASE + i * 4096L;
             int prot = b.prot(a);
-            sb.append(prot).append(b.present(a) ? 'p' : '-');
+            // residency with the write bit and the zero page, as MremapPropertiesTest.page shows it: a batched
+            // write upgrade must make exactly the same entries writable as the per-PTE one
+            sb.append(prot).append(MremapPropertiesTest.page(b, a));
             if (b.present(a) && prot >= 0 && (prot & Uapi.PROT_READ) != 0) sb.append(b.checksum(a, 4096));
             sb.append(',');
         }

@@ -124,8 +124,8 @@ class MremapPropertiesTest {
         // final state: layout, residency (before anything faults), contents
         for (Vma v : new ArrayList<>(b.mm().vmas())) {
             StringBuilder sb = new StringBuilder(Long.toHexString(v.start()) + "-" + Long.toHexString(v.end())
-                    + " prot " + v.prot() + " pgoff " + Long.toHexString(v.pgoff()) + " present ");
-            for (long a = v.start(); a < v.end(); a += 4 * K) sb.append(b.present(a) ? '1' : '0');
+                    + " prot " + v.prot() + " pgoff " + Long.toHexString(v.pgoff()) + " pages ");
+            for (long a = v.start(); a < v.end(); a += 4 * K) sb.append(page(b, a));
             log.add(sb.toString());
         }
         for (Vma v : new ArrayList<>(b.mm().vmas())) {
@@ -170,6 +170,31 @@ class MremapPropertiesTest {
         } catch (Segfault s) {
             return "SIGSEGV";
         }
+    }
+
+    /**
+     * What pagemap would show for one page, plus the write bit: '.' nothing, 'S' a swap entry, 'z'/'Z' the zero
+     * page (read-only/writable, the latter never legal), 'h' the huge zero page, 'r'/'w' a read-only/writable page,
+     * upper case 'R'/'W' when it is mapped by a PMD. Soft-dirty is deliberately left out: move_normal_pmd/pud move
+     * whole tables without marking entries soft-dirty while move_ptes marks each one (KERNEL_FACTS §2.6), so it
+     * differs between feature subsets in the kernel too.
+     */
+    static char page(SimBackend b, long a) {
+        Arch arch = b.kernel().env().arch;
+        long pmd = b.mm().pageTables().pmdEntry(a);
+        if (arch.entryIsLeaf(pmd)) {
+            long pte = arch.hugePmdToPte(pmd);
+            if (arch.ptePfn(pte) == org.mmsim.phys.PhysMem.HUGE_ZERO_PFN) return 'h';
+            return arch.pteWrite(pte) ? 'W' : 'R';
+        }
+        long[] t = b.mm().pageTables().pteTable(a, false);
+        long pte = t == null ? 0 : t[org.mmsim.pgtable.PageTables.pteIndex(a)];
+        if (pte == 0) return '.';
+        if (!arch.ptePresent(pte)) return 'S';
+        long pfn = arch.ptePfn(pte);
+        if (pfn == org.mmsim.phys.PhysMem.ZERO_PFN) return arch.pteWrite(pte) ? 'Z' : 'z';
+        if (pfn >= org.mmsim.phys.PhysMem.HUGE_ZERO_PFN && pfn < org.mmsim.phys.PhysMem.HUGE_ZERO_PFN + 512) return 'h';
+        return arch.pteWrite(pte) ? 'w' : 'r';
     }
 
     static String res(SimBackend b, long r) {
@@ -277,9 +302,9 @@ class MremapPropertiesTest {
                 long lo = Math.max(pmd, v.start());
                 long hi = Math.min(pmd + 2 * M, v.end());
                 StringBuilder bits = new StringBuilder();
-                for (long a = lo; a < hi; a += 4 * K) bits.append(b.present(a) ? '1' : '0');
+                for (long a = lo; a < hi; a += 4 * K) bits.append(page(b, a));
                 // an empty page table left behind is not observable (pagemap shows nothing either way)
-                if (bits.indexOf("1") < 0) continue;
+                if (bits.toString().chars().allMatch(ch -> ch == '.')) continue;
                 sb.append(" [").append(Long.toHexString(lo)).append(' ').append(bits).append(']');
                 populated.add(new long[] {lo, hi});
             }
