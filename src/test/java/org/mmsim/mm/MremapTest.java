@@ -428,6 +428,25 @@ class MremapTest {
         assertEquals(3, b.peek(2 * G + 8 * P));
     }
 
+    @Test void dontunmapOfAMiddlePartKeepsTheSourceWholeAndAccounted() {
+        // dontunmap_complete (6.18) clears only VM_LOCKED/VM_LOCKONFAULT on the source; the source VMA is not split
+        // and keeps VM_ACCOUNT (oracle rows mremap-dontunmap-part / -fixed-part: "[0x0-0x10000 rw-p {... ac}]"),
+        // the moved part's pages read as zero afterwards.
+        SimBackend b = sim();
+        map(b, G, 16 * P);
+        b.memset(G, 'a', 16 * P);
+        assertEquals(2 * G, mremap(b, G + 4 * P, 4 * P, 4 * P, FIXED | MREMAP_DONTUNMAP, 2 * G));
+        Vma src = vma(b, G);
+        assertEquals(G, src.start());
+        assertEquals(G + 16 * P, src.end());
+        assertTrue(src.has(VmFlags.VM_ACCOUNT));
+        assertTrue(vma(b, 2 * G).has(VmFlags.VM_ACCOUNT));
+        assertFalse(b.present(G + 5 * P));
+        assertEquals(0, b.peek(G + 5 * P));
+        assertEquals('a', b.peek(G + 3 * P));
+        assertEquals('a', b.peek(2 * G + P));
+    }
+
     @Test void multiVmaPureMoveWithAHoleAtTheEndMovesTheMappedPart() {
         // remap_move (6.17+): only a gap at the START is EFAULT; for_each_vma_range simply ends at the last VMA, so
         // a trailing gap is accepted. Each piece's mremap_to unmaps only that piece's destination, so what lies at
