@@ -17,7 +17,9 @@ import org.mmsim.pgtable.TlbGather;
  * mmap and munmap (mm/mmap.c, mm/vma.c; KERNEL_FACTS §8.3, §8.4): argument checks with Linux's errno, address
  * placement (top-down, hint, MAP_FIXED, MAP_FIXED_NOREPLACE, THP alignment of PMD-multiple lengths), VMA creation
  * with merging, population, and unmapping of any sub-range with zap and page-table freeing.
- * Results are kernel style: an address, or a negative errno.
+ * Results are kernel style: an address, or a negative errno. Address limits follow the reference host: hints are
+ * raised to max(vm.mmap_min_addr, CONFIG_LSM_MMAP_MIN_ADDR), MAP_FIXED below vm.mmap_min_addr needs
+ * CAP_SYS_RAWIO ({@link Tunables#capSysRawio}); an accounted mapping is charged with the overcommit heuristic.
  */
 public final class Mmap {
     private Mmap() {}
