@@ -7,6 +7,7 @@ import java.util.function.BiConsumer;
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Event;
 import org.mmsim.pgtable.PageTables;
+import org.mmsim.pgtable.TlbGather;
 import org.mmsim.phys.PhysMem;
 
 /**
@@ -74,6 +75,43 @@ public final class Shmem {
             Rmap.put(env.phys, head, env.phys.folioNrPages(head));
         }
         s.cache.clear();
+    }
+
+    /**
+     * MADV_REMOVE (shmem_fallocate with FALLOC_FL_PUNCH_HOLE) over page indexes [from, to): unmap_mapping_range
+     * zaps the range in every VMA of every process that maps the object, then the page cache drops the folios that
+     * lie wholly inside; a large folio only partly inside keeps its place and has the covered pages zeroed (what
+     * truncate_inode_partial_folio does when the folio cannot be split; the model does not split page-cache folios).
+     */
+    static void punchHole(MmEnv env, Shmem s, long from, long to) {
+        for (Mm mm : env.mms) {
+            TlbGather tlb = new TlbGather(env.arch, env.counters);
+            for (Vma v : mm.vmas()) {
+                if (v.shmem != s) continue;
+                long lo = Math.max(from, v.pgoff);
+                long hi = Math.min(to, v.pgoff + v.pages());
+                if (lo >= hi) continue;
+                Zap.zapRange(mm, v, v.start + ((lo - v.pgoff) << Arch.PAGE_SHIFT), v.start + ((hi - v.pgoff) << Arch.PAGE_SHIFT), tlb);
+            }
+            tlb.finish();
+        }
+        PhysMem phys = env.phys;
+        Map.Entry<Long, Long> e = s.cache.floorEntry(from);
+        long key = e != null ? e.getKey() : from;
+        for (Map.Entry<Long, Long> f : new java.util.ArrayList<>(s.cache.tailMap(key, true).entrySet())) {
+            long first = f.getKey();
+            long head = f.getValue();
+            int nr = phys.folioNrPages(head);
+            if (first >= to) break;
+            if (first + nr <= from) continue;
+            if (first >= from && first + nr <= to) {
+                s.cache.remove(first);
+                Rmap.put(phys, head, nr);
+            } else {
+                for (long i = Math.max(first, from); i < Math.min(first + nr, to); i++) phys.fillPage(head + (i - first), 0);
+                env.counters.add(Event.PAGES_ZEROED, (int) (Math.min(first + nr, to) - Math.max(first, from)));
+            }
+        }
     }
 
     // ---- fault ------------------------------------------------------------------------------------------

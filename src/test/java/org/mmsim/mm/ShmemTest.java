@@ -139,6 +139,29 @@ class ShmemTest {
     }
 
     @Test
+    void madvRemovePunchesAHoleInEveryProcess() {
+        SimBackend b = backend(Arch.X86_64);
+        b.set("shmem_mthp 16K", "always");
+        PhysMem phys = b.kernel().env().phys;
+        long s = b.mmap(A, 64 << 10, RW, SHARED, -1, 0);
+        b.memset(s, 8, 64 << 10);
+        long c = b.fork();
+        b.switchTo(c);
+        assertEquals(8, b.peek(s + (20 << 10)), "the child maps the pages too");
+        b.switchTo(0);
+        assertEquals(16, phys.allocatedFrames());
+        assertEquals(0, b.madvise(s + (16 << 10), 20 << 10, Uapi.MADV_REMOVE));
+        assertEquals(12, phys.allocatedFrames(), "the wholly covered 16K folio left the page cache");
+        b.switchTo(c);
+        assertFalse(b.present(s + (20 << 10)), "unmap_mapping_range zapped the child's mapping too");
+        assertEquals(0, b.peek(s + (20 << 10)));
+        assertEquals(0, b.peek(s + (35 << 10)), "the partly covered folio had the covered page zeroed");
+        assertEquals(8, b.peek(s + (36 << 10)));
+        assertEquals(-1, b.madvise(b.mmap(0, 4096, RW, Uapi.MAP_PRIVATE | Uapi.MAP_ANONYMOUS, -1, 0), 4096, Uapi.MADV_REMOVE));
+        assertEquals(Errno.EINVAL, b.errno());
+    }
+
+    @Test
     void knobValuesAreTheSysfsWords() {
         Tunables t = new Tunables();
         t.set("shmem_thp", "within_size");
