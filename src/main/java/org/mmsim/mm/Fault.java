@@ -18,8 +18,6 @@ public final class Fault {
     public static final int SIGSEGV = 1;
     /** No memory: the process would be OOM-killed. */
     public static final int OOM = 2;
-    /** The page lies beyond the end of the object a shared mapping maps (shmem i_size): SIGBUS. */
-    public static final int SIGBUS = 3;
 
     /** handle_mm_fault for a user access at addr. */
     public static int handle(Mm mm, long addr, boolean write) {

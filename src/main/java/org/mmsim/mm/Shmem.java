@@ -119,8 +119,8 @@ public final class Shmem {
     /**
      * The fault path of a shmem VMA: write to a read-only entry (wp_page_shared: make it writable, never copy),
      * access-bit faults, and a not-present page (shmem_fault: find or allocate the folio; finish_fault: map it,
-     * the whole folio when it fits, by one PMD when it is PMD-sized and aligned). Beyond i_size (a mapping grown
-     * by mremap): {@link Fault#SIGBUS}.
+     * the whole folio when it fits, by one PMD when it is PMD-sized and aligned). Beyond i_size: SIGBUS, reported
+     * as {@link Fault#SIGSEGV} (the model has one signal for a refused access).
      */
     static int fault(Mm mm, Vma v, long addr, boolean write) {
         MmEnv env = mm.env;
@@ -156,7 +156,7 @@ public final class Shmem {
             }
         }
         long index = v.pgoffOf(page);
-        if (index >= s.sizePages) return Fault.SIGBUS;
+        if (index >= s.sizePages) return Fault.SIGSEGV;
         long pfn = s.lookup(env.phys, index);
         if (pfn < 0) {
             long head = s.allocAndAdd(env, v, addr, index);

@@ -32,8 +32,7 @@ public final class UserAccess {
 
     /**
      * Accesses [addr, addr+len) page by page, faulting as needed, and gives each page to the visitor. Throws
-     * {@link Stop} with {@link Fault#SIGSEGV}, {@link Fault#SIGBUS} or {@link Fault#OOM} at the first page that
-     * cannot be accessed.
+     * {@link Stop} with {@link Fault#SIGSEGV} or {@link Fault#OOM} at the first page that cannot be accessed.
      */
     public static void access(Mm mm, long addr, long len, boolean write, PageVisitor v) {
         long a = addr;

@@ -130,7 +130,7 @@ public final class SimBackend implements MemoryApi {
             kernel.env().counters.inc(Event.FAULT_SIGSEGV);
             checkNow();
             if (s.reason == Fault.OOM) throw new OutOfMemory(s.addr);
-            throw new Segfault(s.addr, write, s.reason == Fault.SIGBUS ? "SIGBUS" : "SIGSEGV");
+            throw new Segfault(s.addr, write);
         }
         checkNow();
     }

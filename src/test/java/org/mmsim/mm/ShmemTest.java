@@ -90,8 +90,7 @@ class ShmemTest {
         long s = b.mmap(A, 4096, RW, SHARED, -1, 0);
         assertEquals(s, b.mremap(s, 4096, 8192, 0, 0));
         b.poke(s, 1);
-        Segfault f = assertThrows(Segfault.class, () -> b.poke(s + 4096, 1), "i_size is still one page");
-        assertEquals("SIGBUS: write at 0x" + Long.toHexString(s + 4096), f.getMessage());
+        assertThrows(Segfault.class, () -> b.poke(s + 4096, 1), "i_size is still one page");
     }
 
     @Test
