@@ -12,7 +12,8 @@ import org.mmsim.phys.PhysMem;
 
 /**
  * The shared object behind a MAP_SHARED|MAP_ANONYMOUS mapping (mm/shmem.c, shmem_zero_setup): a page cache
- * from page index to folio and a size (i_size, the length of the original mmap). Its folios belong to the
+ * from page index to folio and a size (i_size, the length of the original mmap, which the within_size policy
+ * reads). Its folios belong to the
  * object, not to a process: the page cache holds one reference per page, mappings add theirs, munmap of one
  * mapping leaves them, fork shares them, mremap moves the mapping over them. The object and its pages go when the
  * last VMA mapping it goes ({@link #releaseIfUnmapped}). The fault path here is shmem_fault / shmem_get_folio with
@@ -119,8 +120,9 @@ public final class Shmem {
     /**
      * The fault path of a shmem VMA: write to a read-only entry (wp_page_shared: make it writable, never copy),
      * access-bit faults, and a not-present page (shmem_fault: find or allocate the folio; finish_fault: map it,
-     * the whole folio when it fits, by one PMD when it is PMD-sized and aligned). Beyond i_size: SIGBUS, reported
-     * as {@link Fault#SIGSEGV} (the model has one signal for a refused access).
+     * the whole folio when it fits, by one PMD when it is PMD-sized and aligned). A mapping grown by mremap
+     * beyond the original size faults the extra pages into the same object without a signal: the live 6.18
+     * kernel does so (docs/kernel-oracle.md), so the model has no i_size check here.
      */
     static int fault(Mm mm, Vma v, long addr, boolean write) {
         MmEnv env = mm.env;
@@ -156,7 +158,6 @@ public final class Shmem {
             }
         }
         long index = v.pgoffOf(page);
-        if (index >= s.sizePages) return Fault.SIGSEGV;
         long pfn = s.lookup(env.phys, index);
         if (pfn < 0) {
             long head = s.allocAndAdd(env, v, addr, index);
@@ -176,7 +177,7 @@ public final class Shmem {
             if (!orderAllowed(env.tunables, v, index, o) || !suitable(v, addr, o)) continue;
             int nr = 1 << o;
             long first = index & ~(long) (nr - 1);
-            if (first + nr > sizePages || anyCached(phys, first, first + nr)) continue;
+            if (anyCached(phys, first, first + nr)) continue;
             head = phys.allocFolio(o);
             if (head < 0) env.counters.inc(Event.MTHP_FALLBACK);
             else order = o;
