@@ -102,6 +102,31 @@ static void cow(char *out) {
 		sync[1], sync[2], sync[3] == 2 ? "not mapped" : "mapped");
 }
 
+/* Number of /proc/self/maps lines that intersect [a, a + len). */
+static int vmas_in(char *a, unsigned long len) {
+	FILE *f = fopen("/proc/self/maps", "r");
+	char l[512];
+	int n = 0;
+	while (f && fgets(l, sizeof l, f)) {
+		unsigned long s, e;
+		if (sscanf(l, "%lx-%lx", &s, &e) == 2 && s < (unsigned long)a + len && e > (unsigned long)a) n++;
+	}
+	if (f) fclose(f);
+	return n;
+}
+
+static void locked_neighbours(char *out) {
+	char *r = mmap(NULL, 4 * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *a = mmap(r, 2 * PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_LOCKED, -1, 0);
+	mmap(r + 2 * PG, 2 * PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	int parent = vmas_in(a, 4 * PG);
+	int *shared = mmap(NULL, PG, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pid_t k = fork();
+	if (k == 0) { shared[0] = vmas_in(a, 4 * PG); _exit(0); }
+	waitpid(k, NULL, 0);
+	sprintf(out, "parent %d VMAs, child %d VMAs", parent, shared[0]);
+}
+
 int main(void) {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	printf("### fork and shared anonymous memory (default THP settings)\n");
@@ -111,5 +136,6 @@ int main(void) {
 	row("mremap(old_len 0, MAYMOVE) of a shared anon mapping", shmem_dup);
 	row("mremap(old_len 0, MAYMOVE) of a private anon mapping", private_dup);
 	row("fork, parent writes, child reads; WIPEONFORK and DONTFORK", cow);
+	row("MAP_LOCKED PROT_READ VMA next to an identical unlocked one, then fork", locked_neighbours);
 	return 0;
 }

@@ -171,6 +171,17 @@ class ForkTest {
     }
 
     @Test
+    void mlockIsNotInheritedAndForkDoesNotMergeTheNeighboursThatLeaves() {
+        // dup_mmap copies VMAs one by one: clearing VM_LOCKED can leave identical neighbours apart in the child
+        SimBackend b = new SimBackend(Arch.X86_64, FeatureSet.patched(), true);
+        long a = b.mmap(A, 8192, Uapi.PROT_READ, ANON | Uapi.MAP_LOCKED | Uapi.MAP_FIXED, -1, 0);
+        b.mmap(A + 8192, 8192, Uapi.PROT_READ, ANON | Uapi.MAP_FIXED, -1, 0);
+        long c = b.fork();
+        assertEquals(2, b.mm(c).intersecting(a, a + 16384).size());
+        assertFalse(b.mm(c).vmaLookup(a).has(VmFlags.VM_LOCKED));
+    }
+
+    @Test
     void rmapWalkFindsEveryProcessAndAddressIncludingAMovedMapping() {
         SimBackend b = mthp64(Arch.ARM64);
         long p = b.mmap(A, 64 << 10, RW, ANON, -1, 0);
