@@ -1,5 +1,8 @@
 package org.mmsim.mm;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Counters;
 import org.mmsim.pgtable.PteOps;
@@ -17,6 +20,8 @@ public final class MmEnv {
     public final TableStore tables;
     public final PteOps pte;
     public final Tunables tunables;
+    /** The live address spaces of the machine (the reverse map walks them). */
+    final List<Mm> mms = new ArrayList<>();
     private FeatureSet features;
 
     public MmEnv(Arch arch, FeatureSet features, long physBytes) {
@@ -28,6 +33,9 @@ public final class MmEnv {
         this.tunables = new Tunables();
         this.features = features;
     }
+
+    /** The live address spaces, oldest first (read-only view). */
+    public List<Mm> mms() { return java.util.Collections.unmodifiableList(mms); }
 
     public boolean has(Feature f) { return features.has(f); }
 
