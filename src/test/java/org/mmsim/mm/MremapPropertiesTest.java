@@ -110,9 +110,55 @@ class MremapPropertiesTest {
                     net.jqwik.api.statistics.Statistics.label("successful mremaps (" + arch + ")")
                             .collect(log.stream().filter(l -> l.startsWith("mremap") && !l.contains("-> -E")).count() > 0);
                 }
-                else assertEquals(reference, log, arch + " " + on + " differs from baseline; ops " + ops);
+                else if (!sameObservable(reference, log)) {
+                    assertEquals(reference, log, arch + " " + on + " differs from baseline; ops " + ops);
+                }
             }
         }
+    }
+
+    /**
+     * The two logs agree on everything, except that inside a PMD-sized block where one of them holds a PMD mapping
+     * the other may map base pages (or nothing yet) there. That difference is the kernel's own: move_normal_pmd takes
+     * the source's PTE table along while move_ptes leaves it behind empty, and a later fault can only install a PMD
+     * THP where no table is left (do_huge_pmd_anonymous_page needs pmd_none). RSS then differs with it. Contents are
+     * still compared byte for byte through the checksums.
+     */
+    static boolean sameObservable(List<String> a, List<String> b) {
+        if (a.size() != b.size()) return false;
+        boolean pmdDifference = false;
+        for (int i = 0; i < a.size(); i++) {
+            String x = a.get(i);
+            String y = b.get(i);
+            if (x.equals(y)) continue;
+            int px = x.indexOf(" pages ");
+            int py = y.indexOf(" pages ");
+            if (px < 0 || px != py || !x.substring(0, px).equals(y.substring(0, py))) {
+                if (x.startsWith("rss ") && y.startsWith("rss ") && pmdDifference) continue;
+                return false;
+            }
+            long start = Long.parseLong(x.substring(0, x.indexOf('-')), 16);
+            String pa = x.substring(px + 7);
+            String pb = y.substring(py + 7);
+            if (pa.length() != pb.length()) return false;
+            for (int p = 0; p < pa.length(); p++) {
+                if (pa.charAt(p) == pb.charAt(p)) continue;
+                long block = (start + p * 4 * K) & -(2L << 20);
+                if (!pmdMappedIn(pa, start, block) && !pmdMappedIn(pb, start, block)) return false;
+                pmdDifference = true;
+            }
+        }
+        return true;
+    }
+
+    private static boolean pmdMappedIn(String pages, long start, long block) {
+        for (long a = Math.max(block, start); a < block + (2L << 20); a += 4 * K) {
+            int i = (int) ((a - start) / (4 * K));
+            if (i >= pages.length()) break;
+            char c = pages.charAt(i);
+            if (c == 'W' || c == 'R') return true;
+        }
+        return false;
     }
 
     static List<String> run(Arch arch, FeatureSet fs, boolean thp, List<Op> ops) {
