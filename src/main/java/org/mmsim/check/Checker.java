@@ -9,13 +9,17 @@ import org.mmsim.mm.Mm;
 import org.mmsim.mm.Vma;
 import org.mmsim.mm.VmFlags;
 import org.mmsim.phys.PhysMem;
+import org.mmsim.swap.SwapCache;
+import org.mmsim.swap.SwapDevice;
 
 /**
  * The invariant checker (KERNEL_FACTS §9.3): walks every address space and page table of a machine and verifies
  * that VMAs are sorted, disjoint and merged where Linux would merge them; every present PTE or PMD lies in a VMA,
  * respects its protection and points into a live folio (or the zero page); a writable anonymous mapping is
  * PageAnonExclusive; mapcounts, refcounts and RSS equal what the tables say; arm64 contpte blocks are well
- * formed; no folio is allocated without a mapping; no page table is left where no VMA needs it.
+ * formed; no folio is allocated without a mapping (or the swap cache); no page table is left where no VMA needs it;
+ * every swap PTE names a slot in use, swap counts equal the swap PTEs naming each slot, MM_SWAPENTS equals the swap
+ * PTEs of each mm, and the swap cache and the slots point at each other.
  */
 public final class Checker {
     private final Kernel kernel;
@@ -25,11 +29,15 @@ public final class Checker {
     private final Map<Long, Integer> pteMaps = new HashMap<>();
     /** PMD mappings per folio head. */
     private final Map<Long, Integer> pmdMaps = new HashMap<>();
+    /** Swap PTEs per slot. */
+    private final Map<Long, Integer> swapRefs = new HashMap<>();
+    private final SwapCache swap;
 
     private Checker(Kernel kernel) {
         this.kernel = kernel;
         this.arch = kernel.arch();
         this.phys = kernel.env().phys;
+        this.swap = kernel.env().swap;
     }
 
     /** Checks every invariant; throws {@link InvariantViolation} naming the first one broken. */
@@ -48,6 +56,7 @@ public final class Checker {
             checkTables(mm);
         }
         checkFolios();
+        checkSwap();
     }
 
     private static void fail(String fmt, Object... args) {
@@ -69,6 +78,7 @@ public final class Checker {
 
     private void checkTables(Mm mm) {
         long[] rss = {0};
+        long[] swapEnts = {0};
         mm.pageTables().forEachTable((level, base, t) -> {
             long span = level == 1 ? Arch.PUD_SIZE * 512 : level == 2 ? Arch.PUD_SIZE : Arch.PMD_SIZE;
             if (level > 0 && !mm.anyIntersecting(base, base + span)) {
@@ -82,11 +92,18 @@ public final class Checker {
                 }
             } else if (level == 3) {
                 for (int i = 0; i < 512; i++) {
-                    if (t[i] != 0) rss[0] += checkPte(mm, base + ((long) i << Arch.PAGE_SHIFT), t[i]);
+                    if (t[i] == 0) continue;
+                    if (arch.pteIsSwap(t[i])) {
+                        checkSwapPte(mm, base + ((long) i << Arch.PAGE_SHIFT), t[i]);
+                        swapEnts[0]++;
+                    } else {
+                        rss[0] += checkPte(mm, base + ((long) i << Arch.PAGE_SHIFT), t[i]);
+                    }
                 }
                 if (arch.hasContpte()) checkContBlocks(base, t);
             }
         });
+        if (swapEnts[0] != mm.swapEnts()) fail("mm#%d MM_SWAPENTS is %d but the tables hold %d swap entries", mm.id(), mm.swapEnts(), swapEnts[0]);
         if (rss[0] != mm.anonRss()) fail("mm#%d anon RSS is %d but the tables map %d anonymous pages", mm.id(), mm.anonRss(), rss[0]);
     }
 
@@ -108,7 +125,6 @@ public final class Checker {
     private int checkPte(Mm mm, long addr, long pte) {
         Vma v = mm.vmaLookup(addr);
         if (v == null) fail("PTE %x at 0x%x outside any VMA", pte, addr);
-        if (!arch.ptePresent(pte)) fail("non-present PTE %x at 0x%x but swap is not modelled", pte, addr);
         checkProt(v, addr, pte);
         long pfn = arch.ptePfn(pte);
         if (arch.pteSpecial(pte)) {
@@ -123,6 +139,59 @@ public final class Checker {
         }
         pteMaps.merge(pfn, 1, Integer::sum);
         return 1;
+    }
+
+    /** A swap PTE names a slot in use on the device; the slot's swap count must equal the swap PTEs naming it. */
+    private void checkSwapPte(Mm mm, long addr, long pte) {
+        if (mm.vmaLookup(addr) == null) fail("swap PTE %x at 0x%x outside any VMA", pte, addr);
+        SwapDevice dev = swap.device();
+        if (dev == null) fail("swap PTE %x at 0x%x but the machine has no swap device", pte, addr);
+        long off = arch.swpOffset(pte);
+        if (arch.swpType(pte) != SwapDevice.TYPE || off <= 0 || off >= dev.slots() || !dev.inUse(off)) {
+            fail("swap PTE at 0x%x names slot %d, which is not in use", addr, off);
+        }
+        long cached = swap.lookup(off);
+        if (arch.swpExclusive(pte) && cached >= 0 && phys.mapcount(cached) > 0) {
+            fail("exclusive swap PTE at 0x%x names slot %d whose cached page pfn %d is still mapped", addr, off, cached);
+        }
+        swapRefs.merge(off, 1, Integer::sum);
+    }
+
+    /**
+     * Swap counts equal the swap PTEs naming each slot; every swap-cache folio is live, flagged, owns its slots and
+     * is still needed (mapped, or some swap PTE names it); the device's used count matches.
+     */
+    private void checkSwap() {
+        SwapDevice dev = swap.device();
+        if (dev == null) {
+            if (!swap.folios().isEmpty()) fail("swap-cache folios without a swap device");
+            return;
+        }
+        long used = 0;
+        for (long off = 1; off < dev.slots(); off++) {
+            int want = swapRefs.getOrDefault(off, 0);
+            if (dev.count(off) != want) fail("swap slot %d has swap count %d but %d swap PTEs name it", off, dev.count(off), want);
+            if (dev.hasCache(off) && swap.lookup(off) < 0) fail("swap slot %d is marked cached but no folio caches it", off);
+            if (!dev.hasCache(off) && swap.lookup(off) >= 0) fail("swap slot %d is cached by pfn %d without the cache mark", off, swap.lookup(off));
+            if (dev.inUse(off)) used++;
+        }
+        if (used != dev.used()) fail("swap device counts %d slots in use, %d are", dev.used(), used);
+        for (var e : swap.folios().entrySet()) {
+            long head = e.getKey();
+            long off = e.getValue();
+            if (!phys.isAllocatedHead(head)) fail("swap cache holds pfn %d, which is not a live folio", head);
+            if (!phys.folioTest(head, PhysMem.PG_SWAPCACHE)) fail("swap-cache folio pfn %d lacks PG_swapcache", head);
+            int nr = phys.folioNrPages(head);
+            if ((off & (nr - 1)) != 0) fail("swap-cache folio pfn %d of %d pages sits on unaligned slot %d", head, nr, off);
+            boolean named = false;
+            for (int j = 0; j < nr; j++) {
+                if (swap.lookup(off + j) != head + j) fail("slot %d does not point back to page pfn %d", off + j, head + j);
+                named |= dev.count(off + j) > 0;
+            }
+            if (phys.largeMapcount(head) == 0 && phys.entireMapcount(head) == 0 && !named) {
+                fail("swap-cache folio pfn %d is neither mapped nor named by a swap PTE (leak)", head);
+            }
+        }
     }
 
     /** A present entry must not give more access than its VMA. */
@@ -179,6 +248,10 @@ public final class Checker {
             }
             int nr = phys.folioNrPages(pfn);
             int refs = refsByHead.getOrDefault(pfn, 0);
+            if (phys.folioTest(pfn, PhysMem.PG_SWAPCACHE)) {
+                if (swap.folioSwap(pfn) < 0) fail("folio pfn %d has PG_swapcache but is not in the swap cache", pfn);
+                refs += nr;
+            }
             if (refs == 0) fail("folio pfn %d (order %d) is allocated but nothing maps it (leak)", pfn, phys.folioOrder(pfn));
             if (phys.refcount(pfn) != refs) fail("folio pfn %d has refcount %d but %d mappings", pfn, phys.refcount(pfn), refs);
             if (nr > 1 && phys.largeMapcount(pfn) != largeByHead.getOrDefault(pfn, 0)) {

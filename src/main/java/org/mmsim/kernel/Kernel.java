@@ -40,7 +40,8 @@ public final class Kernel {
 
     /**
      * Sets a tunable, as a script's {@code set} does: everything {@link org.mmsim.mm.Tunables#set} knows, plus
-     * {@code memory} (physical memory size in bytes).
+     * {@code memory} (physical memory size in bytes) and {@code swap} (the swap device's size in bytes; 0 or
+     * {@code none} removes it, which, as swapoff would need everything swapped back in, is refused while in use).
      */
     public void set(String key, String value) {
         if (key.trim().equals("memory")) {
@@ -52,6 +53,22 @@ public final class Kernel {
             }
             if (bytes < (8L << 20)) throw new IllegalArgumentException("memory must be at least 8M");
             env.phys.setBytes(bytes);
+            return;
+        }
+        if (key.trim().equals("swap")) {
+            String v = value.trim();
+            long bytes;
+            if (v.equals("none") || v.equals("off")) {
+                bytes = 0;
+            } else {
+                try {
+                    bytes = org.mmsim.mm.Tunables.parseNumber(v);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("swap needs a size in bytes (or 0 / none for no swap), got '" + value + "'");
+                }
+            }
+            if (bytes < 0) throw new IllegalArgumentException("swap size must not be negative, got " + value);
+            env.swap.setDevice(bytes);
             return;
         }
         env.tunables.set(key, value);

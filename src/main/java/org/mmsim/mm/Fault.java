@@ -40,9 +40,7 @@ public final class Fault {
         env.counters.inc(Event.PTL_LOCK);
         long pte = env.pte.ptepGet(t, i);
         if (pte == 0) return doAnonymousPage(mm, v, t, i, addr, write);
-        if (!env.arch.ptePresent(pte)) {
-            throw new IllegalStateException("swap entry at 0x" + Long.toHexString(addr) + " but swap is not modelled");
-        }
+        if (!env.arch.ptePresent(pte)) return SwapIn.doSwapPage(mm, v, t, i, addr, pte, write);
         if (env.arch.pteProtnone(pte)) return NumaHint.doNumaPage(mm, v, t, i, addr, pte);
         if (write && !env.arch.pteWrite(pte)) return doWpPage(mm, v, t, i, addr, pte);
         long entry = env.arch.pteMkyoung(pte);

@@ -5,6 +5,7 @@ import org.mmsim.arch.Counters;
 import org.mmsim.pgtable.PteOps;
 import org.mmsim.pgtable.TableStore;
 import org.mmsim.phys.PhysMem;
+import org.mmsim.swap.SwapCache;
 
 /**
  * The machine-wide state that mm code runs against: architecture, counters, physical memory, the page-table
@@ -17,6 +18,15 @@ public final class MmEnv {
     public final TableStore tables;
     public final PteOps pte;
     public final Tunables tunables;
+    /** The swap cache and swap device (none until {@code set swap}). */
+    public final SwapCache swap;
+    /** Injected failures of the swap-out path (tests and {@code inject} statements). */
+    public final FaultInjection inject = new FaultInjection();
+    /**
+     * Tests only: the v3 bug of seed 001, where a failed sub-batch of a batched anonymous unmap restores only its
+     * own PTEs and leaves the rest of the batch cleared. The invariant checker and the data checks must catch it.
+     */
+    boolean plantedSubBatchRestoreBug;
     private FeatureSet features;
 
     public MmEnv(Arch arch, FeatureSet features, long physBytes) {
@@ -26,6 +36,7 @@ public final class MmEnv {
         this.tables = new TableStore(counters);
         this.pte = new PteOps(arch, counters, phys);
         this.tunables = new Tunables();
+        this.swap = new SwapCache(counters, phys);
         this.features = features;
     }
 

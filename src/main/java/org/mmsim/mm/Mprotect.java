@@ -264,9 +264,8 @@ public final class Mprotect {
                     }
                     pages += nr;
                 }
-            } else if (pte != 0) {
-                throw new IllegalStateException("swap entry at 0x" + Long.toHexString(addr) + " but swap is not modelled");
             }
+            // A swap entry carries no protection: change_pte_range leaves it as it is.
             i += nr;
             addr += (long) nr << Arch.PAGE_SHIFT;
         }

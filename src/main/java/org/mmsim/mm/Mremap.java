@@ -21,10 +21,10 @@ import org.mmsim.phys.PhysMem;
  * page-table move itself ({@link #movePageTables}): whole PUD/PMD entries when aligned ({@code move-pud},
  * {@code move-pmd}, seed 003), PMD-mapped THPs as one entry, and PTEs in {@link #movePtes}, batched per large folio
  * with {@code mremap-pte-batch} (seed 000), the folio look-up gated by the batch hint with {@code mremap-batch-hint}
- * (seed 002).
+ * (seed 002). Swap entries move one by one, as move_ptes moves them.
  *
  * <p>Not modelled (no such state in the model): mseal (EPERM), hugetlb, userfaultfd, RLIMIT_AS / RLIMIT_MEMLOCK
- * (ENOMEM / EAGAIN from may_expand_vm / mlock_future_ok), VM_ACCOUNT commit charging, KSM, swap and migration
+ * (ENOMEM / EAGAIN from may_expand_vm / mlock_future_ok), VM_ACCOUNT commit charging, KSM, migration
  * entries, page-table allocation failure (so the move-back path of copy_vma_and_data never runs).
  */
 public final class Mremap {
@@ -470,7 +470,10 @@ public final class Mremap {
             long oldPte = ops.ptepGet(oldT, oi + k);
             if (oldPte == 0) continue;
             if (!arch.ptePresent(oldPte)) {
-                throw new IllegalStateException("swap entry at 0x" + Long.toHexString(oa) + " but swap is not modelled");
+                // A swap entry moves as it is (made soft-dirty); no TLB entry to flush.
+                ops.pteClear(oldT, oi + k);
+                ops.setSwapPte(newT, ni + k, na, moveSoftDirtyPte(arch, oldPte));
+                continue;
             }
             if (batching) nr = mremapFolioPteBatch(env, oldT, oi + k, oldPte, n - k, hint);
             forceFlush = true;

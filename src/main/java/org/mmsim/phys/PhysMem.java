@@ -137,6 +137,34 @@ public final class PhysMem {
         counters.inc(Event.folioFree(o));
     }
 
+    /**
+     * __split_folio_to_order(0) of a large folio that no PMD maps: every page becomes an order-0 folio with the
+     * head's folio flags, its own PageAnonExclusive, and a refcount of its PTE mappings plus {@code extraRefsPerPage}
+     * (the swap cache's reference). Pages left with no reference are freed. Returns the number freed.
+     */
+    public int splitFolio(long head, int extraRefsPerPage) {
+        int h = (int) head;
+        int o = order[h];
+        if (o == 0) return 0;
+        if (entireMapcount(head) != 0) throw new IllegalStateException("splitting a PMD-mapped folio at pfn " + head);
+        int n = 1 << o;
+        short folioFlags = (short) (flags[h] & 0xff);
+        int freed = 0;
+        for (int i = h; i < h + n; i++) {
+            order[i] = 0;
+            flags[i] = (short) ((flags[i] & (PG_ANON_EXCLUSIVE | PG_CONTENT_ARRAY)) | folioFlags);
+            refcount[i] = mapcount[i] + extraRefsPerPage;
+        }
+        counters.inc(Event.FOLIO_SPLIT);
+        for (int i = h; i < h + n; i++) {
+            if (refcount[i] == 0) {
+                freeFolio(i);
+                freed++;
+            }
+        }
+        return freed;
+    }
+
     // ---- folio metadata ---------------------------------------------------------------------------
 
     public int folioOrder(long pfn) { return order[(int) pfn]; }

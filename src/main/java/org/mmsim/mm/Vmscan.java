@@ -1,0 +1,220 @@
+package org.mmsim.mm;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+import org.mmsim.arch.Arch;
+import org.mmsim.arch.Event;
+import org.mmsim.pgtable.PageTables;
+import org.mmsim.pgtable.PteOps;
+import org.mmsim.phys.PhysMem;
+import org.mmsim.swap.SwapCache;
+
+/**
+ * MADV_PAGEOUT (mm/madvise.c madvise_cold_or_pageout_pte_range) and the reclaim it triggers (mm/vmscan.c
+ * reclaim_pages / shrink_folio_list; KERNEL_FACTS §5).
+ *
+ * <p>The walk isolates the anonymous folios of the range that this process alone maps, once per page: a large
+ * folio only partly inside the range (or the PTE table) is split to order 0 first, unless another process maps it;
+ * a PMD-mapped THP partly covered is split too, a fully covered one is kept whole. Reclaim then handles each
+ * folio: a lazy-free one is discarded when clean; a swap-backed one gets swap slots (a large folio that finds no
+ * free aligned run is split and its pages go one by one), is unmapped through {@link TryToUnmap}, written out (or,
+ * zero-filled, only marked zero) and freed. A folio that cannot be unmapped stays mapped (and in the swap cache).
+ * Without a swap device nothing swap-backed can be reclaimed (a large folio is still split on the way, as Linux
+ * does before it finds that no slot is free).
+ *
+ * <p>Model simplifications: swap writes complete at once (the kernel frees a folio under asynchronous writeback on
+ * a later pass); LRU ageing and references are not consulted (reclaim_pages ignores them too).
+ */
+final class Vmscan {
+    private Vmscan() {}
+
+    /** A folio isolated for reclaim and where the walk found it mapped (its whole rmap, see {@link TryToUnmap}). */
+    private record Target(long head, TryToUnmap.Mapping mapping) { }
+
+    /** madvise_pageout over [start, end) of v (the VMA checks are the caller's). */
+    static void pageout(Mm mm, Vma v, long start, long end) {
+        if (v.isShared() || v.anonVma == null) return; // shmem pageout is not modelled; nothing anonymous here
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        PhysMem phys = env.phys;
+        PmdWalk.walk(mm, start, end, new PmdWalk.Visitor() {
+            @Override public boolean leaf(long[] m, int mi, long a, long next, boolean whole) {
+                long head = arch.ptePfn(arch.hugePmdToPte(m[mi]));
+                if (head == PhysMem.HUGE_ZERO_PFN) return true;
+                if (phys.entireMapcount(head) != 1 || phys.largeMapcount(head) != 512) return true; // maybe shared
+                if (!whole) return false; // split the mapping; the PTE level splits the folio
+                Deque<Target> list = new ArrayDeque<>();
+                list.add(new Target(head, new TryToUnmap.Mapping(mm, v, a & ~(Arch.PMD_SIZE - 1), 512)));
+                shrinkFolioList(env, list);
+                return true;
+            }
+
+            @Override public void pteRange(long[] t, long a, long next) { pageoutPteRange(mm, v, t, a, next); }
+        });
+    }
+
+    /** The PTE level of madvise_cold_or_pageout_pte_range (pageout = true), then reclaim_pages. */
+    private static void pageoutPteRange(Mm mm, Vma v, long[] t, long start, long end) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        PteOps ops = env.pte;
+        PhysMem phys = env.phys;
+        Deque<Target> list = new ArrayDeque<>();
+        env.counters.inc(Event.PTL_LOCK);
+        int i = PageTables.pteIndex(start);
+        int last = i + (int) ((end - start) >>> Arch.PAGE_SHIFT);
+        long addr = start;
+        while (i < last) {
+            int nr = 1;
+            long pte = ops.ptepGet(t, i);
+            if (arch.ptePresent(pte) && !arch.pteSpecial(pte)) {
+                env.counters.inc(Event.FOLIO_LOOKUP);
+                long pfn = arch.ptePfn(pte);
+                long head = phys.folioHead(pfn);
+                int n = phys.folioNrPages(head);
+                boolean take = phys.folioTest(head, PhysMem.PG_ANON);
+                if (take && n > 1) {
+                    nr = ops.folioPteBatch(head, t, i, pte, last - i, PteOps.FPB_MERGE_YOUNG_DIRTY);
+                    if (nr < n) {
+                        // Not wholly mapped here: split it unless another process maps it, then look again.
+                        if (splitForPageout(mm, v, head)) continue;
+                        take = false;
+                    }
+                }
+                int mapped = n > 1 ? phys.largeMapcount(head) : phys.mapcount(pfn);
+                if (take && mapped == n) list.add(new Target(head, new TryToUnmap.Mapping(mm, v, addr, n)));
+            }
+            i += nr;
+            addr += (long) nr << Arch.PAGE_SHIFT;
+        }
+        shrinkFolioList(env, list);
+    }
+
+    /**
+     * split_folio of a large folio found partly mapped by the walk: refused (false) when a mapping outside this
+     * process exists (folio_maybe_mapped_shared). The mappings in this process are found through the VMAs that
+     * share the advised VMA's anon_vma.
+     */
+    private static boolean splitForPageout(Mm mm, Vma v, long head) {
+        PhysMem phys = mm.env.phys;
+        List<long[]> where = new ArrayList<>();
+        int n = phys.folioNrPages(head);
+        for (Vma w : mm.vmas()) {
+            if (w.anonVma == v.anonVma) findPtes(mm, w, head, n, where);
+        }
+        if (where.size() != phys.largeMapcount(head)) return false;
+        splitFolio(mm, head, where);
+        return true;
+    }
+
+    /** Collects {table id, index, address} of the PTEs in w that map a page of [head, head + n). */
+    private static void findPtes(Mm mm, Vma w, long head, int n, List<long[]> out) {
+        Arch arch = mm.env.arch;
+        PmdWalk.walk(mm, w.start, w.end, new PmdWalk.Visitor() {
+            @Override public boolean leaf(long[] m, int mi, long a, long next, boolean whole) { return true; }
+
+            @Override public void pteRange(long[] t, long a, long next) {
+                int i = PageTables.pteIndex(a);
+                int last = i + (int) ((next - a) >>> Arch.PAGE_SHIFT);
+                for (long addr = a; i < last; i++, addr += Arch.PAGE_SIZE) {
+                    long pte = t[i];
+                    if (!arch.ptePresent(pte) || arch.pteSpecial(pte)) continue;
+                    long pfn = arch.ptePfn(pte);
+                    if (pfn >= head && pfn < head + n) out.add(new long[] {addr});
+                }
+            }
+        });
+    }
+
+    /**
+     * Splits a PTE-mapped large folio to order 0 (split_folio): the mapping PTEs lose any contpte bit (the kernel
+     * remaps them one by one), every page becomes a folio of its own (in the swap cache on its own slot if the
+     * folio was cached), and pages nothing needs any more are freed.
+     */
+    private static void splitFolio(Mm mm, long head, List<long[]> where) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        PhysMem phys = env.phys;
+        for (long[] w : where) {
+            long addr = w[0];
+            long[] t = mm.pt.pteTable(addr, false);
+            int i = PageTables.pteIndex(addr);
+            if (arch.pteCont(t[i])) env.pte.setPtes(t, i, addr, arch.pteMknoncont(t[i]), 1);
+        }
+        int n = phys.folioNrPages(head);
+        boolean cached = phys.folioTest(head, PhysMem.PG_SWAPCACHE);
+        phys.splitFolio(head, cached ? 1 : 0);
+        if (cached) {
+            env.swap.splitCached(head, n);
+            for (long p = head; p < head + n; p++) {
+                if (phys.mapcount(p) == 0 && env.swap.freeSwapIfUnused(p) && phys.refcount(p) == 0) phys.freeFolio(p);
+            }
+        }
+    }
+
+    /** shrink_folio_list for the isolated folios (ignore_references, may_swap, may_unmap, may_writepage). */
+    private static void shrinkFolioList(MmEnv env, Deque<Target> list) {
+        PhysMem phys = env.phys;
+        SwapCache sc = env.swap;
+        while (!list.isEmpty()) {
+            Target tg = list.poll();
+            long head = tg.head();
+            int nr = phys.folioNrPages(head);
+            boolean lazy = !phys.folioTest(head, PhysMem.PG_SWAPBACKED);
+            if (!lazy && !phys.folioTest(head, PhysMem.PG_SWAPCACHE)) {
+                if (!allocSwap(env, head)) {
+                    if (nr == 1) continue; // activate: stays mapped
+                    // Fallback to swapping the pages one by one.
+                    env.counters.inc(Event.SWPOUT_FALLBACK);
+                    TryToUnmap.Mapping m = tg.mapping();
+                    splitWhole(m, head);
+                    for (int k = nr - 1; k >= 1; k--) {
+                        list.addFirst(new Target(head + k, new TryToUnmap.Mapping(m.mm(), m.vma(),
+                                m.addr() + ((long) k << Arch.PAGE_SHIFT), 1)));
+                    }
+                    nr = 1;
+                    tg = new Target(head, new TryToUnmap.Mapping(m.mm(), m.vma(), m.addr(), 1));
+                    if (!allocSwap(env, head)) continue;
+                }
+                phys.folioSet(head, PhysMem.PG_DIRTY);
+            }
+            if (!TryToUnmap.tryToUnmap(head, List.of(tg.mapping()))) {
+                // activate_locked: a swap-cache folio gives its slots back only when swap is full.
+                if (phys.folioTest(head, PhysMem.PG_SWAPCACHE) && sc.device().full()) sc.freeSwapIfUnused(head);
+                continue;
+            }
+            if (lazy) {
+                // The discard dropped the last reference: the folio is already free.
+                env.counters.add(Event.PGRECLAIM, nr);
+                continue;
+            }
+            if (phys.folioTest(head, PhysMem.PG_DIRTY)) {
+                sc.writeOut(head);
+                phys.folioClear(head, PhysMem.PG_DIRTY);
+            }
+            if (sc.delete(head) == 0) phys.freeFolio(head);
+            env.counters.add(Event.PGRECLAIM, nr);
+        }
+    }
+
+    /** folio_alloc_swap with the swap_alloc_fail injection point. */
+    private static boolean allocSwap(MmEnv env, long head) {
+        if (env.inject.fails(FaultInjection.Kind.SWAP_ALLOC_FAIL)) return false;
+        return env.swap.allocSwap(head);
+    }
+
+    /** split_folio_to_list of an isolated folio whose only mapping is {@code m} (every page, in order). */
+    private static void splitWhole(TryToUnmap.Mapping m, long head) {
+        Mm mm = m.mm();
+        Arch arch = mm.env.arch;
+        long[] pmdT = mm.pt.pmdTable(m.addr(), false);
+        int mi = PageTables.pmdIndex(m.addr());
+        if (pmdT != null && arch.entryIsLeaf(pmdT[mi])) Thp.splitHugePmd(mm, pmdT, mi, m.addr() & ~(Arch.PMD_SIZE - 1));
+        List<long[]> where = new ArrayList<>();
+        for (int k = 0; k < m.pages(); k++) where.add(new long[] {m.addr() + ((long) k << Arch.PAGE_SHIFT)});
+        splitFolio(mm, head, where);
+    }
+}
