@@ -125,7 +125,13 @@ public enum Event {
     /** System calls made (mmap, munmap, mremap, mprotect, madvise, ...). */
     SYSCALL,
     /** A NUMA-hinting fault (do_numa_page): an access to a PTE made PROT_NONE by NUMA hinting. */
-    NUMA_HINT_FAULT;
+    NUMA_HINT_FAULT,
+    /** A fork (dup_mmap) of an address space. */
+    FORK,
+    /** An address space torn down by process exit (exit_mmap). */
+    PROCESS_EXIT,
+    /** A fault on a shared anonymous (shmem) mapping that mapped page-cache pages (shmem_fault + finish_fault). */
+    FAULT_SHMEM;
 
     private static final Event[] VALUES = values();
     public static final int COUNT = VALUES.length;

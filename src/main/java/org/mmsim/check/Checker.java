@@ -6,6 +6,8 @@ import java.util.Map;
 import org.mmsim.arch.Arch;
 import org.mmsim.kernel.Kernel;
 import org.mmsim.mm.Mm;
+import org.mmsim.mm.Rmap;
+import org.mmsim.mm.Shmem;
 import org.mmsim.mm.Vma;
 import org.mmsim.mm.VmFlags;
 import org.mmsim.phys.PhysMem;
@@ -17,9 +19,14 @@ import org.mmsim.swap.SwapDevice;
  * that VMAs are sorted, disjoint and merged where Linux would merge them; every present PTE or PMD lies in a VMA,
  * respects its protection and points into a live folio (or the zero page); a writable anonymous mapping is
  * PageAnonExclusive; mapcounts, refcounts and RSS equal what the tables say; arm64 contpte blocks are well
- * formed; no folio is allocated without a mapping (or the swap cache); no page table is left where no VMA needs it;
- * every swap PTE names a slot in use, swap counts equal the swap PTEs naming each slot, MM_SWAPENTS equals the swap
- * PTEs of each mm, and the swap cache and the slots point at each other.
+ * formed; no folio is allocated without a mapping (or a page or swap cache); no page table is left where no VMA
+ * needs it; every swap PTE names a slot in use, swap counts equal the swap PTEs naming each slot, MM_SWAPENTS equals
+ * the swap PTEs of each mm, and the swap cache and the slots point at each other.
+ *
+ * <p>The check is machine-wide: mapcounts and references are summed over the page tables of every process, a
+ * shmem folio's page-cache references are added to its mappings', PageAnonExclusive is allowed only on a page
+ * mapped exactly once, every mapping must be reachable by the reverse map (folio owner on the VMA's chain, page
+ * index equal to the VMA's linear index), and the page-table store holds exactly the tables of live processes.
  */
 public final class Checker {
     private final Kernel kernel;
@@ -32,6 +39,9 @@ public final class Checker {
     /** Swap PTEs per slot. */
     private final Map<Long, Integer> swapRefs = new HashMap<>();
     private final SwapCache swap;
+    /** Page-cache references per folio head (one per page of each cached folio). */
+    private final Map<Long, Integer> cacheRefs = new HashMap<>();
+    private long tables;
 
     private Checker(Kernel kernel) {
         this.kernel = kernel;
@@ -51,12 +61,35 @@ public final class Checker {
     }
 
     private void run() {
+        java.util.Set<Shmem> objects = new java.util.HashSet<>();
         for (Mm mm : kernel.mms()) {
             checkVmas(mm);
             checkTables(mm);
+            for (Vma v : mm.vmas()) if (v.shmem() != null) objects.add(v.shmem());
         }
+        for (Shmem s : objects) {
+            s.forEachFolio((index, head) -> {
+                if (!phys.isAllocatedHead(head)) fail("%s caches freed pfn %d at index %d", s, head, index);
+                PhysMem.Mapping fm = phys.folioMapping(head);
+                if (fm == null || fm.owner() != s || fm.index() != index) fail("%s folio pfn %d at index %d has mapping %s", s, head, index, fm);
+                if (cacheRefs.put(head, phys.folioNrPages(head)) != null) fail("pfn %d cached twice", head);
+            });
+        }
+        long live = kernel.env().tables.liveCount();
+        if (live != tables) fail("%d page tables are allocated but live processes hold %d (leak)", live, tables);
         checkFolios();
         checkSwap();
+    }
+
+    /** The reverse map must find this mapping: the folio's owner is on the VMA's chain at the VMA's index. */
+    private void checkRmap(Vma v, long addr, long pfn) {
+        long head = phys.folioHead(pfn);
+        PhysMem.Mapping fm = phys.folioMapping(head);
+        if (fm == null) fail("pfn %d mapped at 0x%x has no rmap owner", pfn, addr);
+        if (!Rmap.onChain(v, fm.owner())) fail("pfn %d at 0x%x: owner %s is not on the chain of %s", pfn, addr, fm.owner(), v);
+        if (fm.index() + (pfn - head) != v.pgoffOf(addr)) {
+            fail("pfn %d at 0x%x: folio index %d + %d but the VMA's index there is %d", pfn, addr, fm.index(), pfn - head, v.pgoffOf(addr));
+        }
     }
 
     private static void fail(String fmt, Object... args) {
@@ -77,9 +110,10 @@ public final class Checker {
     }
 
     private void checkTables(Mm mm) {
-        long[] rss = {0};
+        long[] rss = {0, 0};
         long[] swapEnts = {0};
         mm.pageTables().forEachTable((level, base, t) -> {
+            tables++;
             long span = level == 1 ? Arch.PUD_SIZE * 512 : level == 2 ? Arch.PUD_SIZE : Arch.PMD_SIZE;
             if (level > 0 && !mm.anyIntersecting(base, base + span)) {
                 fail("page table (level %d) for 0x%x..0x%x left where no VMA is", level, base, base + span);
@@ -88,7 +122,7 @@ public final class Checker {
                 for (int i = 0; i < 512; i++) {
                     long e = t[i];
                     if (e == 0 || arch.entryIsTable(e)) continue;
-                    rss[0] += checkPmdLeaf(mm, base + ((long) i << Arch.PMD_SHIFT), arch.hugePmdToPte(e));
+                    rss[checkPmdLeafIsShmem(mm, base + ((long) i << Arch.PMD_SHIFT), arch.hugePmdToPte(e))] += leafPages;
                 }
             } else if (level == 3) {
                 for (int i = 0; i < 512; i++) {
@@ -97,7 +131,8 @@ public final class Checker {
                         checkSwapPte(mm, base + ((long) i << Arch.PAGE_SHIFT), t[i]);
                         swapEnts[0]++;
                     } else {
-                        rss[0] += checkPte(mm, base + ((long) i << Arch.PAGE_SHIFT), t[i]);
+                        int kind = checkPte(mm, base + ((long) i << Arch.PAGE_SHIFT), t[i]);
+                        if (kind >= 0) rss[kind]++;
                     }
                 }
                 if (arch.hasContpte()) checkContBlocks(base, t);
@@ -105,6 +140,16 @@ public final class Checker {
         });
         if (swapEnts[0] != mm.swapEnts()) fail("mm#%d MM_SWAPENTS is %d but the tables hold %d swap entries", mm.id(), mm.swapEnts(), swapEnts[0]);
         if (rss[0] != mm.anonRss()) fail("mm#%d anon RSS is %d but the tables map %d anonymous pages", mm.id(), mm.anonRss(), rss[0]);
+        if (rss[1] != mm.shmemRss()) fail("mm#%d shmem RSS is %d but the tables map %d shmem pages", mm.id(), mm.shmemRss(), rss[1]);
+    }
+
+    private int leafPages;
+
+    /** Checks a PMD leaf; returns 0 for anonymous, 1 for shmem and sets {@link #leafPages} (0 for the huge zero page). */
+    private int checkPmdLeafIsShmem(Mm mm, long addr, long pte) {
+        leafPages = checkPmdLeaf(mm, addr, pte);
+        if (leafPages == 0) return 0;
+        return phys.folioTest(arch.ptePfn(pte), PhysMem.PG_ANON) ? 0 : 1;
     }
 
     private int checkPmdLeaf(Mm mm, long addr, long pte) {
@@ -117,7 +162,10 @@ public final class Checker {
             return 0;
         }
         if (!phys.isAllocatedHead(head) || phys.folioOrder(head) != Arch.PMD_ORDER) fail("huge PMD at 0x%x maps pfn %d, not a PMD-order folio", addr, head);
-        if (arch.pteWrite(pte) && !phys.pageAnonExclusive(head)) fail("writable huge PMD at 0x%x maps a non-exclusive anon folio", addr);
+        if (phys.folioTest(head, PhysMem.PG_ANON) && arch.pteWrite(pte) && !phys.pageAnonExclusive(head)) {
+            fail("writable huge PMD at 0x%x maps a non-exclusive anon folio", addr);
+        }
+        checkOwner(v, addr, head);
         pmdMaps.merge(head, 1, Integer::sum);
         return 512;
     }
@@ -130,15 +178,23 @@ public final class Checker {
         if (arch.pteSpecial(pte)) {
             if (pfn != PhysMem.ZERO_PFN) fail("special PTE at 0x%x maps pfn %d, not the zero page", addr, pfn);
             if (arch.pteWrite(pte)) fail("writable zero-page PTE at 0x%x", addr);
-            return 0;
+            return -1;
         }
         if (!phys.isInUse(pfn) || phys.isReserved(pfn)) fail("PTE at 0x%x maps pfn %d, which is not in a live folio", addr, pfn);
         long head = phys.folioHead(pfn);
         if (phys.folioTest(head, PhysMem.PG_ANON) && arch.pteWrite(pte) && !phys.pageAnonExclusive(pfn)) {
             fail("writable PTE at 0x%x maps anon page pfn %d that is not PageAnonExclusive", addr, pfn);
         }
+        checkOwner(v, addr, pfn);
         pteMaps.merge(pfn, 1, Integer::sum);
-        return 1;
+        return phys.folioTest(head, PhysMem.PG_ANON) ? 0 : 1;
+    }
+
+    /** Anonymous folios only in private VMAs, shmem folios only in their object's VMAs; the rmap finds both. */
+    private void checkOwner(Vma v, long addr, long pfn) {
+        boolean anon = phys.folioTest(phys.folioHead(pfn), PhysMem.PG_ANON);
+        if (anon == (v.shmem() != null)) fail("%s page pfn %d mapped at 0x%x in %s", anon ? "anonymous" : "shmem", pfn, addr, v);
+        checkRmap(v, addr, pfn);
     }
 
     /** A swap PTE names a slot in use on the device; the slot's swap count must equal the swap PTEs naming it. */
@@ -247,20 +303,19 @@ public final class Checker {
                 continue;
             }
             int nr = phys.folioNrPages(pfn);
-            int refs = refsByHead.getOrDefault(pfn, 0);
+            int refs = refsByHead.getOrDefault(pfn, 0) + cacheRefs.getOrDefault(pfn, 0);
             if (phys.folioTest(pfn, PhysMem.PG_SWAPCACHE)) {
                 if (swap.folioSwap(pfn) < 0) fail("folio pfn %d has PG_swapcache but is not in the swap cache", pfn);
                 refs += nr;
             }
-            if (refs == 0) fail("folio pfn %d (order %d) is allocated but nothing maps it (leak)", pfn, phys.folioOrder(pfn));
+            if (refs == 0) fail("folio pfn %d (order %d) is allocated but nothing maps or caches it (leak)", pfn, phys.folioOrder(pfn));
             if (phys.refcount(pfn) != refs) fail("folio pfn %d has refcount %d but %d mappings", pfn, phys.refcount(pfn), refs);
             if (nr > 1 && phys.largeMapcount(pfn) != largeByHead.getOrDefault(pfn, 0)) {
                 fail("folio pfn %d has large mapcount %d but %d page mappings", pfn, phys.largeMapcount(pfn), largeByHead.getOrDefault(pfn, 0));
             }
             for (long p = pfn; p < pfn + nr; p++) {
-                if (phys.pageAnonExclusive(p) && phys.mapcount(p) + (phys.entireMapcount(pfn) > 0 ? 1 : 0) > 1) {
-                    fail("page pfn %d is PageAnonExclusive but mapped %d times", p, phys.mapcount(p));
-                }
+                int maps = phys.mapcount(p) + phys.entireMapcount(pfn);
+                if (phys.pageAnonExclusive(p) && maps != 1) fail("page pfn %d is PageAnonExclusive but mapped %d times", p, maps);
             }
             pfn += nr;
         }

@@ -1,11 +1,10 @@
 package org.mmsim.kernel;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import org.mmsim.arch.Arch;
 import org.mmsim.mm.FeatureSet;
+import org.mmsim.mm.Fork;
 import org.mmsim.mm.Mm;
 import org.mmsim.mm.MmEnv;
 
@@ -18,7 +17,6 @@ public final class Kernel {
     public static final long DEFAULT_PHYS_BYTES = 64L << 30;
 
     private final MmEnv env;
-    private final List<Mm> mms = new ArrayList<>();
 
     public Kernel(Arch arch, FeatureSet features) {
         this.env = new MmEnv(arch, features, DEFAULT_PHYS_BYTES);
@@ -29,14 +27,22 @@ public final class Kernel {
     public Arch arch() { return env.arch; }
 
     /** A new, empty address space (a new process). */
-    public Mm newMm() {
-        Mm mm = new Mm(env);
-        mms.add(mm);
-        return mm;
+    public Mm newMm() { return new Mm(env); }
+
+    /** fork(): a new address space copied from {@code parent} (copy-on-write, see {@link Fork}). */
+    public Mm fork(Mm parent) {
+        if (!env.mms().contains(parent)) throw new IllegalArgumentException("fork of an address space that has exited");
+        return Fork.fork(parent);
     }
 
-    /** All live address spaces. */
-    public List<Mm> mms() { return Collections.unmodifiableList(mms); }
+    /** Process exit: tears the address space down like munmap of everything and removes it from the machine. */
+    public void exit(Mm mm) {
+        if (!env.mms().contains(mm)) throw new IllegalArgumentException("address space has already exited");
+        Fork.exit(mm);
+    }
+
+    /** All live address spaces, oldest first. */
+    public List<Mm> mms() { return env.mms(); }
 
     /**
      * Sets a tunable, as a script's {@code set} does: everything {@link org.mmsim.mm.Tunables#set} knows, plus

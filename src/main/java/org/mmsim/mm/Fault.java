@@ -24,6 +24,7 @@ public final class Fault {
         Vma v = mm.vmaLookup(addr);
         if (v == null) return SIGSEGV;
         if (write ? !v.has(VmFlags.VM_WRITE) : !v.has(VmFlags.VM_ACCESS_FLAGS)) return SIGSEGV;
+        if (v.shmem != null) return Shmem.fault(mm, v, addr, write);
         MmEnv env = mm.env;
         long haddr = addr & ~(Arch.PMD_SIZE - 1);
         long[] m = mm.pt.pmdTable(addr, true);
@@ -66,18 +67,19 @@ public final class Fault {
             env.counters.inc(Event.MTHP_FALLBACK);
             return -1;
         }
-        mapNewAnonThp(mm, v, m, mi, head);
+        mapNewAnonThp(mm, v, m, mi, haddr, head);
         return OK;
     }
 
     /** Zeroes a new PMD-order folio and maps it with one PMD entry (the tail of __do_huge_pmd_anonymous_page). */
-    private static void mapNewAnonThp(Mm mm, Vma v, long[] m, int mi, long head) {
+    private static void mapNewAnonThp(Mm mm, Vma v, long[] m, int mi, long haddr, long head) {
         MmEnv env = mm.env;
         Arch arch = env.arch;
         zeroFolio(env, head, 512);
         long pte = arch.pteMkyoung(arch.mkPte(head, v.prot(), v.isShared()));
         if (v.has(VmFlags.VM_WRITE)) pte = arch.pteMkwrite(arch.pteMkdirty(pte));
         Rmap.addNewAnonPmd(env.phys, head);
+        env.phys.setFolioMapping(head, v.anonVma, v.pgoffOf(haddr));
         m[mi] = arch.pteToHugePmd(pte);
         env.counters.inc(Event.PTE_WRITE);
         mm.anonRss += 512;
@@ -101,13 +103,20 @@ public final class Fault {
             long fresh = env.phys.allocFolio(Arch.PMD_ORDER);
             if (fresh >= 0) {
                 arch.flushTlbRange(env.counters, haddr, haddr + Arch.PMD_SIZE);
-                mapNewAnonThp(mm, v, m, mi, fresh);
+                mapNewAnonThp(mm, v, m, mi, haddr, fresh);
                 return OK;
             }
             env.counters.inc(Event.MTHP_FALLBACK);
         }
         if (write && !arch.pteWrite(pte)) {
-            // do_huge_pmd_wp_page: reuse an exclusive anon THP at PMD level; otherwise split and fall back.
+            // do_huge_pmd_wp_page: reuse an exclusive anon THP at PMD level, or one whose only reference is this
+            // PMD mapping (the other mappers went: folio_move_anon_rmap); otherwise split and fall back.
+            PhysMem phys = env.phys;
+            if (head != PhysMem.HUGE_ZERO_PFN && !phys.pageAnonExclusive(head) && phys.refcount(head) == 1
+                    && phys.entireMapcount(head) == 1) {
+                for (long p = head; p < head + 512; p++) phys.setPageAnonExclusive(p, true);
+                phys.setFolioMapping(head, v.anonVma, phys.folioMapping(head).index());
+            }
             if (head != PhysMem.HUGE_ZERO_PFN && env.phys.pageAnonExclusive(head)) {
                 m[mi] = arch.pteToHugePmd(arch.pteMkwrite(arch.pteMkdirty(arch.pteMkyoung(pte))));
                 env.counters.inc(Event.PTE_WRITE);
@@ -134,10 +143,10 @@ public final class Fault {
         Vma prev = mm.prev(v);
         Vma next = mm.next(v);
         if (prev != null && prev.end == v.start && prev.anonVma != null && !prev.forkChild
-                && Mm.canMerge(prev, v.flags, null, false) && prev.pgoff + prev.pages() == v.pgoff) {
+                && Mm.canMerge(prev, v.flags, null, false, v.shmem) && prev.pgoff + prev.pages() == v.pgoff) {
             v.anonVma = prev.anonVma;
         } else if (next != null && next.start == v.end && next.anonVma != null && !next.forkChild
-                && Mm.canMerge(next, v.flags, null, false) && v.pgoff + v.pages() == next.pgoff) {
+                && Mm.canMerge(next, v.flags, null, false, v.shmem) && v.pgoff + v.pages() == next.pgoff) {
             v.anonVma = next.anonVma;
         } else {
             v.anonVma = new AnonVma(null);
@@ -175,6 +184,7 @@ public final class Fault {
         pte = arch.pteMkyoung(pte);
         if (v.has(VmFlags.VM_WRITE)) pte = arch.pteMkwrite(arch.pteMkdirty(pte));
         Rmap.addNewAnonPtes(env.phys, head, nr);
+        env.phys.setFolioMapping(head, v.anonVma, v.pgoffOf(start));
         env.pte.setPtes(t, first, start, pte, nr);
         mm.anonRss += nr;
         env.counters.inc(order > 0 ? Event.FAULT_ANON_MTHP : Event.FAULT_ANON);
@@ -226,6 +236,11 @@ public final class Fault {
         long pfn = arch.ptePfn(pte);
         boolean zero = arch.pteSpecial(pte);
         if (!zero && canReuse(mm, phys, pfn)) {
+            long head = phys.folioHead(pfn);
+            // folio_move_anon_rmap: a small folio reused by this VMA now belongs to its anon_vma.
+            if (!phys.pageAnonExclusive(pfn) && phys.folioOrder(head) == 0) {
+                phys.setFolioMapping(head, v.anonVma, phys.folioMapping(head).index());
+            }
             phys.setPageAnonExclusive(pfn, true);
             env.pte.ptepSetAccessFlags(t, i, page, arch.pteMkwrite(arch.pteMkdirty(arch.pteMkyoung(pte))));
             env.counters.inc(Event.FAULT_WP_REUSE);
@@ -246,6 +261,7 @@ public final class Fault {
         arch.flushTlbPage(env.counters);
         long npte = arch.pteMkwrite(arch.pteMkdirty(arch.pteMkyoung(arch.mkPte(fresh, v.prot(), v.isShared()))));
         Rmap.addNewAnonPtes(phys, fresh, 1);
+        phys.setFolioMapping(fresh, v.anonVma, v.pgoffOf(page));
         env.pte.setPtes(t, i, page, npte, 1);
         if (zero) {
             mm.anonRss++;
@@ -268,7 +284,8 @@ public final class Fault {
         if (phys.folioOrder(head) == 0) return refs == 1 && !phys.folioTest(head, PhysMem.PG_SWAPCACHE);
         int mapped = phys.largeMapcount(head);
         if (mapped <= 1) return false;
-        return mapped == refs;
+        // folio_maybe_mapped_shared: another address space still maps part of it.
+        return mapped == refs && Rmap.mappedOnlyBy(mm.env, head, mm);
     }
 
     /** The PTE-level part of populating a page (used by MAP_POPULATE and MADV_POPULATE_*): fault until present. */

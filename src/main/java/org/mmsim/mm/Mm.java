@@ -22,6 +22,8 @@ public final class Mm {
     long anonRss;
     /** MM_SWAPENTS. */
     long swapEnts;
+    /** MM_SHMEMPAGES. */
+    long shmemRss;
     final long mmapBase;
     private final int id;
     private static int nextId = 1;
@@ -34,6 +36,7 @@ public final class Mm {
         synchronized (Mm.class) {
             this.id = nextId++;
         }
+        env.mms.add(this);
     }
 
     public MmEnv env() { return env; }
@@ -45,6 +48,8 @@ public final class Mm {
     public long anonRss() { return anonRss; }
 
     public long swapEnts() { return swapEnts; }
+
+    public long shmemRss() { return shmemRss; }
 
     /** map_count. */
     public int mapCount() { return vmas.size(); }
@@ -154,13 +159,17 @@ public final class Mm {
      */
     public static boolean wouldMerge(Vma prev, Vma next) {
         if (prev.end != next.start) return false;
-        if (!canMerge(prev, next.flags, next.anonVma, next.forkChild)) return false;
+        if (!canMerge(prev, next.flags, next.anonVma, next.forkChild, next.shmem)) return false;
         return prev.pgoff + prev.pages() == next.pgoff;
     }
 
-    /** is_mergeable_vma + anon_vma compatibility for a target VMA and a source range with these properties. */
-    static boolean canMerge(Vma tgt, long flags, AnonVma srcAnon, boolean srcForkChild) {
+    /**
+     * is_mergeable_vma + anon_vma compatibility for a target VMA and a source range with these properties; the
+     * shmem object plays the part of vm_file (only mappings of the same object merge).
+     */
+    static boolean canMerge(Vma tgt, long flags, AnonVma srcAnon, boolean srcForkChild, Shmem srcShmem) {
         if (((tgt.flags ^ flags) & ~VmFlags.VM_IGNORE_MERGE) != 0) return false;
+        if (tgt.shmem != srcShmem) return false;
         if ((flags & VmFlags.VM_SPECIAL) != 0) return false;
         AnonVma tgtAnon = tgt.anonVma;
         if (tgtAnon == null && srcAnon != null) return !srcForkChild;
@@ -174,13 +183,18 @@ public final class Mm {
      * happened (the caller inserts a new VMA).
      */
     Vma mergeNewRange(long start, long end, long flags, long pgoff, AnonVma anon, boolean forkChild) {
+        return mergeNewRange(start, end, flags, pgoff, anon, forkChild, null);
+    }
+
+    /** {@link #mergeNewRange(long, long, long, long, AnonVma, boolean)} for a range of a shmem object (or null). */
+    Vma mergeNewRange(long start, long end, long flags, long pgoff, AnonVma anon, boolean forkChild, Shmem shmem) {
         Vma prev = vmaBefore(start);
         if (prev != null && prev.end != start) prev = null;
         Map.Entry<Long, Vma> ne = vmas.ceilingEntry(end);
         Vma next = ne != null && ne.getKey() == end ? ne.getValue() : null;
         long pages = (end - start) >>> 12;
-        boolean left = prev != null && canMerge(prev, flags, anon, forkChild) && prev.pgoff + prev.pages() == pgoff;
-        boolean right = next != null && canMerge(next, flags, anon, forkChild) && next.pgoff == pgoff + pages;
+        boolean left = prev != null && canMerge(prev, flags, anon, forkChild, shmem) && prev.pgoff + prev.pages() == pgoff;
+        boolean right = next != null && canMerge(next, flags, anon, forkChild, shmem) && next.pgoff == pgoff + pages;
         if (left && right && !(prev.anonVma == null || next.anonVma == null || prev.anonVma == next.anonVma)) right = false;
         if (left && right) {
             remove(next);
@@ -218,9 +232,9 @@ public final class Mm {
         if (prev != null && prev.end != start) prev = null;
         Vma next = end == v.end ? next(v) : null;
         if (next != null && next.start != end) next = null;
-        boolean left = prev != null && canMerge(prev, newFlags, v.anonVma, v.forkChild)
+        boolean left = prev != null && canMerge(prev, newFlags, v.anonVma, v.forkChild, v.shmem)
                 && prev.pgoff + prev.pages() == v.pgoffOf(start);
-        boolean right = next != null && canMerge(next, newFlags, v.anonVma, v.forkChild) && next.pgoff == v.pgoffOf(end);
+        boolean right = next != null && canMerge(next, newFlags, v.anonVma, v.forkChild, v.shmem) && next.pgoff == v.pgoffOf(end);
         if (left && right && !(prev.anonVma == null || next.anonVma == null || prev.anonVma == next.anonVma)) right = false;
         if (left && right) {
             remove(v);

@@ -1,5 +1,8 @@
 package org.mmsim.mm;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Counters;
 import org.mmsim.pgtable.PteOps;
@@ -27,6 +30,8 @@ public final class MmEnv {
      * own PTEs and leaves the rest of the batch cleared. The invariant checker and the data checks must catch it.
      */
     boolean plantedSubBatchRestoreBug;
+    /** The live address spaces of the machine (the reverse map walks them). */
+    final List<Mm> mms = new ArrayList<>();
     private FeatureSet features;
 
     public MmEnv(Arch arch, FeatureSet features, long physBytes) {
@@ -39,6 +44,9 @@ public final class MmEnv {
         this.swap = new SwapCache(counters, phys);
         this.features = features;
     }
+
+    /** The live address spaces, oldest first (read-only view). */
+    public List<Mm> mms() { return java.util.Collections.unmodifiableList(mms); }
 
     public boolean has(Feature f) { return features.has(f); }
 

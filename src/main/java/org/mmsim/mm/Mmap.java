@@ -65,7 +65,7 @@ public final class Mmap {
         if ((flags & Uapi.MAP_FIXED_NOREPLACE) != 0 && mm.anyIntersecting(a, a + alen)) return -EEXIST;
         if (!shared && (vmFlags & (VmFlags.VM_NORESERVE | VmFlags.VM_WRITE)) == VmFlags.VM_WRITE) vmFlags |= VmFlags.VM_ACCOUNT;
         long pgoff = shared ? 0 : a >>> Arch.PAGE_SHIFT;
-        long r = mmapRegion(mm, a, alen, vmFlags, pgoff);
+        long r = mmapRegion(mm, a, alen, vmFlags, pgoff, shared ? new Shmem(alen >>> Arch.PAGE_SHIFT) : null);
         if (r < 0) return r;
         if ((flags & Uapi.MAP_POPULATE) != 0 && (flags & Uapi.MAP_NONBLOCK) == 0 || (vmFlags & VmFlags.VM_LOCKED) != 0) {
             populateRange(mm, a, a + alen);
@@ -158,14 +158,18 @@ public final class Mmap {
      * mmap_region for anonymous memory: unmap what [addr, addr+len) covers, then merge with a neighbour or insert a
      * new VMA.
      */
-    static long mmapRegion(Mm mm, long addr, long len, long vmFlags, long pgoff) {
+    static long mmapRegion(Mm mm, long addr, long len, long vmFlags, long pgoff, Shmem shmem) {
         long end = addr + len;
         if (mm.anyIntersecting(addr, end)) {
             int err = doMunmap(mm, addr, len);
             if (err < 0) return err;
         }
-        Vma merged = mm.mergeNewRange(addr, end, vmFlags, pgoff, null, false);
-        if (merged == null) mm.insert(new Vma(addr, end, vmFlags, pgoff));
+        Vma merged = mm.mergeNewRange(addr, end, vmFlags, pgoff, null, false, shmem);
+        if (merged == null) {
+            Vma v = new Vma(addr, end, vmFlags, pgoff);
+            v.shmem = shmem;
+            mm.insert(v);
+        }
         return addr;
     }
 
@@ -213,6 +217,7 @@ public final class Mmap {
         tlb.finish();
         for (Vma v : doomed) mm.remove(v);
         freePgtables(mm, start, end);
+        for (Vma v : doomed) Shmem.releaseIfUnmapped(mm.env, v.shmem);
         return 0;
     }
 

@@ -126,9 +126,8 @@ public final class Mremap {
         long oldLen = vrm.oldLen;
         long newLen = vrm.newLen;
         if (oldLen == 0 && !vma.has(VmFlags.VM_SHARED | VmFlags.VM_MAYSHARE)) return -EINVAL;
-        if (oldLen == 0) {
-            throw new UnsupportedOperationException("mremap with old_len 0 duplicates a shared mapping; shared anonymous memory is not modelled");
-        }
+        // old_len 0 on a shared mapping: move_vma with nothing to move or unmap, i.e. a second mapping of the
+        // same shmem pages at the new address.
         if (vrm.has(Uapi.MREMAP_DONTUNMAP) && vma.has(VmFlags.VM_DONTEXPAND | VmFlags.VM_PFNMAP)) return -EINVAL;
         // A shrink may unmap across VMA ends; only the kept prefix has to lie in this VMA.
         if (vrm.type == RemapType.SHRINK) oldLen = newLen;
@@ -192,7 +191,7 @@ public final class Mremap {
         if (vma.end - vrm.addr == vrm.oldLen && vmaExpandable(vrm.mm, vma, vrm.delta)) {
             // vma_merge_extend: a new range [vm_end, vm_end+delta) merged into vma (and the next VMA if compatible).
             Vma merged = vrm.mm.mergeNewRange(vma.end, vma.end + vrm.delta, vma.flags, vma.pgoffOf(vma.end),
-                    vma.anonVma, vma.forkChild);
+                    vma.anonVma, vma.forkChild, vma.shmem);
             if (merged == null) return -ENOMEM;
             return vrm.addr;
         }
@@ -270,7 +269,7 @@ public final class Mremap {
         movePageTables(mm, old, newVma, vrm.addr, vrm.newAddr, vrm.oldLen);
         if (vrm.has(Uapi.MREMAP_DONTUNMAP)) {
             dontunmapComplete(vrm, old, newVma);
-        } else {
+        } else if (vrm.oldLen != 0) {
             // unmap_source_vma: a failing munmap (ENOMEM splitting) is ignored; the move has happened.
             Mmap.doMunmap(mm, vrm.addr, vrm.oldLen);
         }
@@ -283,8 +282,9 @@ public final class Mremap {
      * so it can merge at its new place.
      */
     static Vma copyVma(Mm mm, Vma vma, long addr, long len, long pgoff) {
-        if (vma.anonVma == null) pgoff = addr >>> Arch.PAGE_SHIFT;
-        Vma merged = mm.mergeNewRange(addr, addr + len, vma.flags, pgoff, vma.anonVma, vma.forkChild);
+        // Only anonymous VMAs re-base pgoff; a shmem VMA keeps its offset into the object (vma_is_anonymous).
+        if (vma.anonVma == null && vma.shmem == null) pgoff = addr >>> Arch.PAGE_SHIFT;
+        Vma merged = mm.mergeNewRange(addr, addr + len, vma.flags, pgoff, vma.anonVma, vma.forkChild, vma.shmem);
         if (merged != null) return merged;
         Vma n = vma.copy();
         n.start = addr;

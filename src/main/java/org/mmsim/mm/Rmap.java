@@ -1,14 +1,113 @@
 package org.mmsim.mm;
 
+import org.mmsim.arch.Arch;
+import org.mmsim.pgtable.PageTables;
 import org.mmsim.phys.PhysMem;
 
 /**
- * Reverse-mapping bookkeeping of anonymous folios (mm/rmap.c): mapcounts, the folio references that mappings
- * hold, PageAnonExclusive and the anon flag. Every PTE mapping of a page holds one mapcount of that page and
- * one reference of its folio; a PMD mapping holds the folio's entire mapcount and one reference.
+ * Reverse mapping (mm/rmap.c): mapcounts, the folio references that mappings hold, PageAnonExclusive and the
+ * anon flag, and the walk from a folio to every (process, VMA, address) that maps it. Every PTE mapping of a page
+ * holds one mapcount of that page and one reference of its folio; a PMD mapping holds the folio's entire
+ * mapcount and one reference.
+ *
+ * <p>The walk follows folio-&gt;mapping: an anonymous folio names the anon_vma it was created under, a shmem
+ * folio its {@link Shmem} object, each with the folio's page index. A VMA is on the anon_vma chain of its own
+ * anon_vma and of every ancestor of it (anon_vma_fork links a child VMA to all the anon_vmas of the parent's
+ * chain), so the VMAs to visit are those whose anon_vma descends from the folio's; for shmem, those mapping the
+ * object. Within a VMA the page at index i can only be at vm_start + (i - vm_pgoff) pages
+ * (vma_address); the walk checks the page table there (page_vma_mapped_walk).
  */
-final class Rmap {
+public final class Rmap {
     private Rmap() {}
+
+    /** One mapping found by {@link #forEachMapping}. */
+    @FunctionalInterface
+    public interface MappingVisitor {
+        /**
+         * A mapping of the folio: {@code addr} is the address of the mapped page {@code pfn} in {@code vma} of
+         * {@code mm}; {@code pmd} is true for a PMD mapping (then addr is PMD-aligned and pfn the head, reported
+         * once). Return false to stop the walk.
+         */
+        boolean mapping(Mm mm, Vma vma, long addr, long pfn, boolean pmd);
+    }
+
+    /**
+     * rmap_walk over the folio containing {@code pfn}: calls the visitor for every PTE and PMD that maps one of its
+     * pages, in every address space of the machine. Counts no events (callers count what their kernel
+     * counterpart costs). A folio without a mapping (never mapped, the zero page) has no mappings.
+     */
+    public static void forEachMapping(MmEnv env, long pfn, MappingVisitor visitor) {
+        PhysMem phys = env.phys;
+        long head = phys.folioHead(pfn);
+        if (!phys.isAllocatedHead(head)) return;
+        PhysMem.Mapping fm = phys.folioMapping(head);
+        if (fm == null) return;
+        int nr = phys.folioNrPages(head);
+        Arch arch = env.arch;
+        for (Mm mm : env.mms) {
+            for (Vma v : mm.vmas()) {
+                if (!onChain(v, fm.owner())) continue;
+                long from = Math.max(fm.index(), v.pgoff);
+                long to = Math.min(fm.index() + nr, v.pgoff + v.pages());
+                for (long idx = from; idx < to; idx++) {
+                    long addr = v.start + ((idx - v.pgoff) << Arch.PAGE_SHIFT);
+                    long want = head + (idx - fm.index());
+                    long[] m = mm.pt.pmdTable(addr, false);
+                    if (m == null) continue;
+                    long pmd = m[PageTables.pmdIndex(addr)];
+                    if (pmd == 0) continue;
+                    if (arch.entryIsLeaf(pmd)) {
+                        long pte = arch.hugePmdToPte(pmd);
+                        if ((addr & (Arch.PMD_SIZE - 1)) == 0 && arch.ptePresent(pte) && arch.ptePfn(pte) == want) {
+                            if (!visitor.mapping(mm, v, addr, want, true)) return;
+                        }
+                        continue;
+                    }
+                    long pte = env.tables.get(arch.entryTableId(pmd))[PageTables.pteIndex(addr)];
+                    if (arch.ptePresent(pte) && !arch.pteSpecial(pte) && arch.ptePfn(pte) == want) {
+                        if (!visitor.mapping(mm, v, addr, want, false)) return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** True if VMA v is on the rmap chain of this owner (an anon_vma or a shmem object). */
+    public static boolean onChain(Vma v, Object owner) {
+        if (owner instanceof Shmem s) return v.shmem == s;
+        for (AnonVma a = v.anonVma; a != null; a = a.parent()) if (a == owner) return true;
+        return false;
+    }
+
+    /**
+     * folio_maybe_mapped_shared negated, exactly: every mapping of the folio belongs to {@code mm} (true for a
+     * folio nothing maps).
+     */
+    public static boolean mappedOnlyBy(MmEnv env, long pfn, Mm mm) {
+        boolean[] other = {false};
+        forEachMapping(env, pfn, (m, v, a, p, pmd) -> {
+            if (m != mm) other[0] = true;
+            return !other[0];
+        });
+        return !other[0];
+    }
+
+    /**
+     * folio_try_dup_anon_rmap_ptes (fork, no pins modelled, so it always succeeds): the pages stop being
+     * exclusive and gain one mapping and one reference each.
+     */
+    static void dupAnonPtes(PhysMem phys, long firstPfn, int nr) {
+        for (long p = firstPfn; p < firstPfn + nr; p++) phys.setPageAnonExclusive(p, false);
+        addAnonPtes(phys, firstPfn, nr);
+    }
+
+    /** folio_try_dup_anon_rmap_pmd: every page stops being exclusive; one more PMD mapping and reference. */
+    static void dupAnonPmd(PhysMem phys, long head) {
+        int n = phys.folioNrPages(head);
+        for (long p = head; p < head + n; p++) phys.setPageAnonExclusive(p, false);
+        phys.entireMapcountAdd(head, 1);
+        phys.refAdd(head, 1);
+    }
 
     /**
      * folio_add_new_anon_rmap(RMAP_EXCLUSIVE) for a new folio mapped by {@code nr} PTEs: every page exclusive,

@@ -83,6 +83,12 @@ final class SwapIn {
                 if (write) pte = arch.pteMkdirty(pte);
             }
         }
+        if (phys.folioMapping(head) == null) {
+            // folio_add_new_anon_rmap: an exclusive folio belongs to this VMA's anon_vma, a shared one to the root.
+            AnonVma owner = v.anonVma;
+            if (!excl) while (owner.parent() != null) owner = owner.parent();
+            phys.setFolioMapping(head, owner, v.pgoffOf(start) - (firstPfn - head));
+        }
         env.pte.setPtes(t, first, start, pte, nr);
         mm.anonRss += nr;
         mm.swapEnts -= nr;

@@ -1,5 +1,8 @@
 package org.mmsim.mm;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Counters;
 import org.mmsim.arch.Event;
@@ -14,10 +17,9 @@ import org.mmsim.swap.SwapDevice;
  * folio out of every page table that maps it. A lazy-free folio is discarded; a swap-backed one (already in the
  * swap cache) gets a swap PTE per page naming its slot.
  *
- * <p>The rmap walk visits every (mm, VMA, address) mapping the folio. Reclaim reaches this class only for folios
- * that MADV_PAGEOUT isolated, which are mapped once per page, completely, by one run of PTEs of the calling
- * process (madvise_cold_or_pageout_pte_range checks folio_mapcount == folio_nr_pages); that run is therefore the
- * whole walk, and is what {@link Mapping} carries.
+ * <p>The rmap walk ({@link Rmap#forEachMapping}) visits every (mm, VMA, address) mapping the folio in every process;
+ * consecutive pages mapped at consecutive addresses of one VMA form one {@link Mapping} run, which try_to_unmap_one
+ * takes in PTE batches. The walk stops at the first mapping that cannot be unmapped.
  *
  * <p>Batching: a lazy-free large folio is cleared in runs (folio_unmap_pte_batch, since 6.15). A swap-backed large
  * folio is unmapped one PTE at a time, unless {@code anon-unmap-batch} (seed 001) is on: then the run is cleared
@@ -33,11 +35,35 @@ final class TryToUnmap {
     record Mapping(Mm mm, Vma vma, long addr, int pages) { }
 
     /** try_to_unmap(folio, TTU_BATCH_FLUSH | TTU_SPLIT_HUGE_PMD) over the rmap walk; true if nothing maps it any more. */
-    static boolean tryToUnmap(long head, Iterable<Mapping> walk) {
-        for (Mapping m : walk) {
+    static boolean tryToUnmap(MmEnv env, long head) {
+        for (Mapping m : walk(env, head)) {
             if (!unmapOne(m, head)) return false;
         }
         return true;
+    }
+
+    /** The rmap walk of a folio as runs of consecutive pages at consecutive addresses of one VMA. */
+    static List<Mapping> walk(MmEnv env, long head) {
+        List<Mapping> runs = new ArrayList<>();
+        long[] last = {0, 0};
+        Rmap.forEachMapping(env, head, (mm, v, addr, pfn, pmd) -> {
+            int pages = pmd ? env.phys.folioNrPages(head) : 1;
+            if (!runs.isEmpty() && !pmd) {
+                Mapping prev = runs.getLast();
+                if (prev.mm() == mm && prev.vma() == v && last[0] == addr && last[1] == pfn
+                        && (addr & (Arch.PMD_SIZE - 1)) != 0) {
+                    runs.set(runs.size() - 1, new Mapping(mm, v, prev.addr(), prev.pages() + 1));
+                    last[0] += Arch.PAGE_SIZE;
+                    last[1]++;
+                    return true;
+                }
+            }
+            runs.add(new Mapping(mm, v, addr, pages));
+            last[0] = addr + ((long) pages << Arch.PAGE_SHIFT);
+            last[1] = pfn + pages;
+            return true;
+        });
+        return runs;
     }
 
     /** try_to_unmap_one for one mapping; false aborts the walk with the folio still mapped. */

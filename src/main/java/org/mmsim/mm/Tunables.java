@@ -14,12 +14,21 @@ public final class Tunables {
     /** Per-size mTHP mode. */
     public enum Mthp { ALWAYS, INHERIT, MADVISE, NEVER }
 
+    /** {@code transparent_hugepage/shmem_enabled} (Documentation/admin-guide/mm/transhuge.rst). */
+    public enum ShmemThp { ALWAYS, WITHIN_SIZE, ADVISE, NEVER, DENY, FORCE }
+
+    /** Per-size {@code hugepages-<size>kB/shmem_enabled}. */
+    public enum ShmemMthp { ALWAYS, INHERIT, WITHIN_SIZE, ADVISE, NEVER }
+
     /** Smallest and largest order with a per-size knob (8 KiB .. 2 MiB on 4 KiB pages). */
     public static final int MIN_KNOB_ORDER = 1;
     public static final int MAX_KNOB_ORDER = 9;
 
     public Thp thp = Thp.MADVISE;
     private final Mthp[] mthp = new Mthp[MAX_KNOB_ORDER + 1];
+    /** Anonymous shmem top level: Linux boots with {@code never}. */
+    public ShmemThp shmemThp = ShmemThp.NEVER;
+    private final ShmemMthp[] shmemMthp = new ShmemMthp[MAX_KNOB_ORDER + 1];
     public boolean useZeroPage = true;
     public int maxMapCount = 65530;
     public long mmapMinAddr = 4096;
@@ -27,7 +36,12 @@ public final class Tunables {
     public Tunables() {
         Arrays.fill(mthp, Mthp.NEVER);
         mthp[MAX_KNOB_ORDER] = Mthp.INHERIT;
+        // shmem_init: without a boot-time setting only the PMD size inherits the top level.
+        Arrays.fill(shmemMthp, ShmemMthp.NEVER);
+        shmemMthp[MAX_KNOB_ORDER] = ShmemMthp.INHERIT;
     }
+
+    public ShmemMthp shmemMthp(int order) { return shmemMthp[order]; }
 
     public Mthp mthp(int order) { return mthp[order]; }
 
@@ -40,7 +54,12 @@ public final class Tunables {
     public void set(String key, String value) {
         String k = key.trim();
         String v = value.trim().toLowerCase();
-        if (k.equals("thp")) {
+        if (k.equals("shmem_thp")) {
+            shmemThp = parseEnum(ShmemThp.class, v, "shmem_thp");
+        } else if (k.startsWith("shmem_mthp")) {
+            int order = orderOfSize(k.substring(10).trim());
+            shmemMthp[order] = parseEnum(ShmemMthp.class, v, k);
+        } else if (k.equals("thp")) {
             thp = parseEnum(Thp.class, v, "thp");
         } else if (k.startsWith("mthp")) {
             int order = orderOfSize(k.substring(4).trim());
@@ -52,7 +71,7 @@ public final class Tunables {
         } else if (k.equals("use_zero_page")) {
             useZeroPage = parseLong(v, k) != 0;
         } else {
-            throw new IllegalArgumentException("unknown tunable '" + k + "'; known: thp, mthp <size>, max_map_count, use_zero_page");
+            throw new IllegalArgumentException("unknown tunable '" + k + "'; known: thp, mthp <size>, shmem_thp, shmem_mthp <size>, max_map_count, use_zero_page");
         }
     }
 

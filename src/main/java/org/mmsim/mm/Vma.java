@@ -12,6 +12,8 @@ public final class Vma {
     AnonVma anonVma;
     /** True if this VMA was copied by fork and its anon_vma chain has more than one entry. */
     boolean forkChild;
+    /** The shared object of a MAP_SHARED|MAP_ANONYMOUS mapping (its vm_file), or null. */
+    Shmem shmem;
 
     Vma(long start, long end, long flags, long pgoff) {
         this.start = start;
@@ -32,6 +34,9 @@ public final class Vma {
 
     public boolean forkChild() { return forkChild; }
 
+    /** The shmem object this VMA maps (MAP_SHARED|MAP_ANONYMOUS), or null for private anonymous memory. */
+    public Shmem shmem() { return shmem; }
+
     public long pages() { return (end - start) >>> 12; }
 
     public boolean contains(long addr) { return addr >= start && addr < end; }
@@ -50,6 +55,7 @@ public final class Vma {
         Vma v = new Vma(start, end, flags, pgoff);
         v.anonVma = anonVma;
         v.forkChild = forkChild;
+        v.shmem = shmem;
         return v;
     }
 

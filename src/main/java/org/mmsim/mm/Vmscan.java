@@ -31,9 +31,6 @@ import org.mmsim.swap.SwapCache;
 final class Vmscan {
     private Vmscan() {}
 
-    /** A folio isolated for reclaim and where the walk found it mapped (its whole rmap, see {@link TryToUnmap}). */
-    private record Target(long head, TryToUnmap.Mapping mapping) { }
-
     /** madvise_pageout over [start, end) of v (the VMA checks are the caller's). */
     static void pageout(Mm mm, Vma v, long start, long end) {
         if (v.isShared() || v.anonVma == null) return; // shmem pageout is not modelled; nothing anonymous here
@@ -44,10 +41,10 @@ final class Vmscan {
             @Override public boolean leaf(long[] m, int mi, long a, long next, boolean whole) {
                 long head = arch.ptePfn(arch.hugePmdToPte(m[mi]));
                 if (head == PhysMem.HUGE_ZERO_PFN) return true;
-                if (phys.entireMapcount(head) != 1 || phys.largeMapcount(head) != 512) return true; // maybe shared
+                if (!Rmap.mappedOnlyBy(env, head, mm)) return true; // folio_maybe_mapped_shared
                 if (!whole) return false; // split the mapping; the PTE level splits the folio
-                Deque<Target> list = new ArrayDeque<>();
-                list.add(new Target(head, new TryToUnmap.Mapping(mm, v, a & ~(Arch.PMD_SIZE - 1), 512)));
+                Deque<Long> list = new ArrayDeque<>();
+                list.add(head);
                 shrinkFolioList(env, list);
                 return true;
             }
@@ -62,7 +59,7 @@ final class Vmscan {
         Arch arch = env.arch;
         PteOps ops = env.pte;
         PhysMem phys = env.phys;
-        Deque<Target> list = new ArrayDeque<>();
+        Deque<Long> list = new ArrayDeque<>();
         env.counters.inc(Event.PTL_LOCK);
         int i = PageTables.pteIndex(start);
         int last = i + (int) ((end - start) >>> Arch.PAGE_SHIFT);
@@ -80,12 +77,12 @@ final class Vmscan {
                     nr = ops.folioPteBatch(head, t, i, pte, last - i, PteOps.FPB_MERGE_YOUNG_DIRTY);
                     if (nr < n) {
                         // Not wholly mapped here: split it unless another process maps it, then look again.
-                        if (splitForPageout(mm, v, head)) continue;
+                        if (splitForPageout(mm, head)) continue;
                         take = false;
                     }
                 }
                 int mapped = n > 1 ? phys.largeMapcount(head) : phys.mapcount(pfn);
-                if (take && mapped == n) list.add(new Target(head, new TryToUnmap.Mapping(mm, v, addr, n)));
+                if (take && mapped == n) list.add(head);
             }
             i += nr;
             addr += (long) nr << Arch.PAGE_SHIFT;
@@ -94,55 +91,34 @@ final class Vmscan {
     }
 
     /**
-     * split_folio of a large folio found partly mapped by the walk: refused (false) when a mapping outside this
-     * process exists (folio_maybe_mapped_shared). The mappings in this process are found through the VMAs that
-     * share the advised VMA's anon_vma.
+     * split_folio of a large folio found partly mapped by the walk: refused (false) when another process maps it
+     * (folio_maybe_mapped_shared).
      */
-    private static boolean splitForPageout(Mm mm, Vma v, long head) {
-        PhysMem phys = mm.env.phys;
-        List<long[]> where = new ArrayList<>();
-        int n = phys.folioNrPages(head);
-        for (Vma w : mm.vmas()) {
-            if (w.anonVma == v.anonVma) findPtes(mm, w, head, n, where);
-        }
-        if (where.size() != phys.largeMapcount(head)) return false;
-        splitFolio(mm, head, where);
+    private static boolean splitForPageout(Mm mm, long head) {
+        if (!Rmap.mappedOnlyBy(mm.env, head, mm)) return false;
+        splitFolio(mm.env, head);
         return true;
     }
 
-    /** Collects {table id, index, address} of the PTEs in w that map a page of [head, head + n). */
-    private static void findPtes(Mm mm, Vma w, long head, int n, List<long[]> out) {
-        Arch arch = mm.env.arch;
-        PmdWalk.walk(mm, w.start, w.end, new PmdWalk.Visitor() {
-            @Override public boolean leaf(long[] m, int mi, long a, long next, boolean whole) { return true; }
-
-            @Override public void pteRange(long[] t, long a, long next) {
-                int i = PageTables.pteIndex(a);
-                int last = i + (int) ((next - a) >>> Arch.PAGE_SHIFT);
-                for (long addr = a; i < last; i++, addr += Arch.PAGE_SIZE) {
-                    long pte = t[i];
-                    if (!arch.ptePresent(pte) || arch.pteSpecial(pte)) continue;
-                    long pfn = arch.ptePfn(pte);
-                    if (pfn >= head && pfn < head + n) out.add(new long[] {addr});
-                }
-            }
-        });
-    }
-
     /**
-     * Splits a PTE-mapped large folio to order 0 (split_folio): the mapping PTEs lose any contpte bit (the kernel
-     * remaps them one by one), every page becomes a folio of its own (in the swap cache on its own slot if the
-     * folio was cached), and pages nothing needs any more are freed.
+     * Splits a PTE-mapped large folio to order 0 (split_folio): the mapping PTEs, found by the rmap walk, lose any
+     * contpte bit (the kernel remaps them one by one), every page becomes a folio of its own (in the swap cache on
+     * its own slot if the folio was cached), and pages nothing needs any more are freed.
      */
-    private static void splitFolio(Mm mm, long head, List<long[]> where) {
-        MmEnv env = mm.env;
+    private static void splitFolio(MmEnv env, long head) {
         Arch arch = env.arch;
         PhysMem phys = env.phys;
-        for (long[] w : where) {
-            long addr = w[0];
-            long[] t = mm.pt.pteTable(addr, false);
-            int i = PageTables.pteIndex(addr);
-            if (arch.pteCont(t[i])) env.pte.setPtes(t, i, addr, arch.pteMknoncont(t[i]), 1);
+        for (TryToUnmap.Mapping m : TryToUnmap.walk(env, head)) {
+            Mm mm = m.mm();
+            long[] pmdT = mm.pt.pmdTable(m.addr(), false);
+            int mi = PageTables.pmdIndex(m.addr());
+            if (arch.entryIsLeaf(pmdT[mi])) Thp.splitHugePmd(mm, pmdT, mi, m.addr() & ~(Arch.PMD_SIZE - 1));
+            long[] t = mm.pt.pteTable(m.addr(), false);
+            int i = PageTables.pteIndex(m.addr());
+            for (int k = 0; k < m.pages(); k++) {
+                long addr = m.addr() + ((long) k << Arch.PAGE_SHIFT);
+                if (arch.pteCont(t[i + k])) env.pte.setPtes(t, i + k, addr, arch.pteMknoncont(t[i + k]), 1);
+            }
         }
         int n = phys.folioNrPages(head);
         boolean cached = phys.folioTest(head, PhysMem.PG_SWAPCACHE);
@@ -156,32 +132,26 @@ final class Vmscan {
     }
 
     /** shrink_folio_list for the isolated folios (ignore_references, may_swap, may_unmap, may_writepage). */
-    private static void shrinkFolioList(MmEnv env, Deque<Target> list) {
+    private static void shrinkFolioList(MmEnv env, Deque<Long> list) {
         PhysMem phys = env.phys;
         SwapCache sc = env.swap;
         while (!list.isEmpty()) {
-            Target tg = list.poll();
-            long head = tg.head();
+            long head = list.poll();
             int nr = phys.folioNrPages(head);
             boolean lazy = !phys.folioTest(head, PhysMem.PG_SWAPBACKED);
             if (!lazy && !phys.folioTest(head, PhysMem.PG_SWAPCACHE)) {
                 if (!allocSwap(env, head)) {
                     if (nr == 1) continue; // activate: stays mapped
-                    // Fallback to swapping the pages one by one.
+                    // Fallback to swapping the pages one by one: the tail pages go back on the list.
                     env.counters.inc(Event.SWPOUT_FALLBACK);
-                    TryToUnmap.Mapping m = tg.mapping();
-                    splitWhole(m, head);
-                    for (int k = nr - 1; k >= 1; k--) {
-                        list.addFirst(new Target(head + k, new TryToUnmap.Mapping(m.mm(), m.vma(),
-                                m.addr() + ((long) k << Arch.PAGE_SHIFT), 1)));
-                    }
+                    splitFolio(env, head);
+                    for (int k = nr - 1; k >= 1; k--) if (phys.isAllocatedHead(head + k)) list.addFirst(head + k);
                     nr = 1;
-                    tg = new Target(head, new TryToUnmap.Mapping(m.mm(), m.vma(), m.addr(), 1));
                     if (!allocSwap(env, head)) continue;
                 }
                 phys.folioSet(head, PhysMem.PG_DIRTY);
             }
-            if (!TryToUnmap.tryToUnmap(head, List.of(tg.mapping()))) {
+            if (!TryToUnmap.tryToUnmap(env, head)) {
                 // activate_locked: a swap-cache folio gives its slots back only when swap is full.
                 if (phys.folioTest(head, PhysMem.PG_SWAPCACHE) && sc.device().full()) sc.freeSwapIfUnused(head);
                 continue;
@@ -204,17 +174,5 @@ final class Vmscan {
     private static boolean allocSwap(MmEnv env, long head) {
         if (env.inject.fails(FaultInjection.Kind.SWAP_ALLOC_FAIL)) return false;
         return env.swap.allocSwap(head);
-    }
-
-    /** split_folio_to_list of an isolated folio whose only mapping is {@code m} (every page, in order). */
-    private static void splitWhole(TryToUnmap.Mapping m, long head) {
-        Mm mm = m.mm();
-        Arch arch = mm.env.arch;
-        long[] pmdT = mm.pt.pmdTable(m.addr(), false);
-        int mi = PageTables.pmdIndex(m.addr());
-        if (pmdT != null && arch.entryIsLeaf(pmdT[mi])) Thp.splitHugePmd(mm, pmdT, mi, m.addr() & ~(Arch.PMD_SIZE - 1));
-        List<long[]> where = new ArrayList<>();
-        for (int k = 0; k < m.pages(); k++) where.add(new long[] {m.addr() + ((long) k << Arch.PAGE_SHIFT)});
-        splitFolio(mm, head, where);
     }
 }

@@ -37,8 +37,8 @@ public final class Zap {
         env.counters.inc(Event.PTL_LOCK);
         tlb.add(haddr, Arch.PMD_SIZE);
         if (head != PhysMem.HUGE_ZERO_PFN) {
+            if (env.phys.folioTest(head, PhysMem.PG_ANON)) mm.anonRss -= 512; else mm.shmemRss -= 512;
             Rmap.removePmd(env.phys, head);
-            mm.anonRss -= 512;
         }
     }
 
@@ -66,8 +66,9 @@ public final class Zap {
                     long head = phys.folioHead(pfn);
                     if (phys.folioOrder(head) > 0) nr = ops.folioPteBatch(head, t, i, pte, last - i, 0);
                     ops.clearFullPtes(t, i, addr, nr);
+                    // A shmem page stays in its page cache; only the mapping and its reference go.
+                    if (phys.folioTest(head, PhysMem.PG_ANON)) mm.anonRss -= nr; else mm.shmemRss -= nr;
                     if (!Rmap.removePtes(phys, pfn, nr)) freeSwapCache(env, head);
-                    mm.anonRss -= nr;
                 }
                 tlb.add(addr, (long) nr << Arch.PAGE_SHIFT);
             } else {

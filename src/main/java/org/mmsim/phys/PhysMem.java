@@ -133,6 +133,7 @@ public final class PhysMem {
             refcount[i] = 0;
         }
         allocatedFrames -= n;
+        mappings.remove(head);
         buddy.free(head, o);
         counters.inc(Event.folioFree(o));
     }
@@ -156,6 +157,8 @@ public final class PhysMem {
             refcount[i] = mapcount[i] + extraRefsPerPage;
         }
         counters.inc(Event.FOLIO_SPLIT);
+        Mapping fm = mappings.get(head);
+        if (fm != null) for (int i = 0; i < n; i++) mappings.put(head + i, new Mapping(fm.owner(), fm.index() + i));
         for (int i = h; i < h + n; i++) {
             if (refcount[i] == 0) {
                 freeFolio(i);
@@ -222,6 +225,20 @@ public final class PhysMem {
     }
 
     private final Map<Long, Integer> entireMapcount = new HashMap<>();
+
+    /**
+     * folio-&gt;mapping and folio-&gt;index: the reverse-mapping owner of a folio (an anon_vma for anonymous
+     * folios, the shared object for shmem) and the page offset of its first page there. Only live folios have one.
+     */
+    public record Mapping(Object owner, long index) {}
+
+    private final Map<Long, Mapping> mappings = new HashMap<>();
+
+    /** The owner and index of a folio, or null (set when it is first mapped or added to a page cache). */
+    public Mapping folioMapping(long head) { return mappings.get(head); }
+
+    /** Sets folio-&gt;mapping and folio-&gt;index (folio_add_new_anon_rmap, folio_move_anon_rmap, page-cache add). */
+    public void setFolioMapping(long head, Object owner, long index) { mappings.put(head, new Mapping(owner, index)); }
 
     /** PMD mappings of a folio. */
     public int entireMapcount(long head) { return entireMapcount.getOrDefault(head, 0); }

@@ -1,5 +1,8 @@
 package org.mmsim.workload;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Event;
 import org.mmsim.check.Checker;
@@ -18,18 +21,23 @@ import org.mmsim.pgtable.PageTables;
 import org.mmsim.phys.PhysMem;
 
 /**
- * {@link MemoryApi} on the simulated kernel: one {@link Kernel} and the address space of the process the calls
- * act on. With checking on, the invariant checker runs after every call.
+ * {@link MemoryApi} on the simulated kernel: one {@link Kernel}, its processes (handle 0 is the original one,
+ * children get handles 1, 2, ... from {@link #fork}) and the process the calls act on. With checking on, the
+ * invariant checker runs after every call.
  */
 public final class SimBackend implements MemoryApi {
     private final Kernel kernel;
-    private final Mm mm;
+    private final Map<Long, Mm> processes = new HashMap<>();
+    private long nextHandle = 1;
+    private long current;
+    private Mm mm;
     private final boolean check;
     private int errno;
 
     public SimBackend(Arch arch, FeatureSet features, boolean check) {
         this.kernel = new Kernel(arch, features);
         this.mm = kernel.newMm();
+        processes.put(0L, mm);
         this.check = check;
     }
 
@@ -38,6 +46,48 @@ public final class SimBackend implements MemoryApi {
 
     /** The address space the calls act on. */
     public Mm mm() { return mm; }
+
+    /** The address space of a live process handle, or null. */
+    public Mm mm(long handle) { return processes.get(handle); }
+
+    @Override public long fork() {
+        Mm child = kernel.fork(mm);
+        long h = nextHandle++;
+        processes.put(h, child);
+        checkNow();
+        return h;
+    }
+
+    @Override public long switchTo(long handle) {
+        Mm target = processes.get(handle);
+        if (target == null) {
+            throw new IllegalArgumentException(handle > 0 && handle < nextHandle
+                    ? "process " + handle + " has exited" : "no process " + handle);
+        }
+        long before = current;
+        current = handle;
+        mm = target;
+        return before;
+    }
+
+    @Override public int exit(long handle) {
+        if (handle == 0) {
+            errno = Errno.EINVAL;
+            return -1;
+        }
+        Mm target = processes.remove(handle);
+        if (target == null) {
+            errno = Errno.ESRCH;
+            return -1;
+        }
+        kernel.exit(target);
+        if (current == handle) {
+            current = 0;
+            mm = processes.get(0L);
+        }
+        checkNow();
+        return 0;
+    }
 
     private long ret(long r) {
         if (Errno.isError(r)) {

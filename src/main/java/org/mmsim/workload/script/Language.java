@@ -30,6 +30,7 @@ public final class Language {
         Language l = new Language();
         StandardCalls.addTo(l);
         InjectStatement.addTo(l);
+        ProcessCalls.addTo(l);
         return l;
     }
 

@@ -21,9 +21,17 @@ class LanguageTest {
         final List<MemoryApi> children = new ArrayList<>();
     }
 
+    /** The standard calls and the inject statement without the process calls, a base for the tests' own. */
+    static Language core() {
+        Language l = new Language();
+        StandardCalls.addTo(l);
+        InjectStatement.addTo(l);
+        return l;
+    }
+
     /** fork(), exit(child), in child { ... } and mark NAME at N, registered the way a later issue would. */
     static Language withProcesses(List<String> injected) {
-        Language l = Language.standard();
+        Language l = core();
         l.addFunction("fork", Arity.exactly(0), "pid_t fork(void)", "a child id", (in, a) -> {
             Processes p = in.state(Processes.class, Processes::new);
             p.children.add(new FakeMemoryApi());
@@ -92,13 +100,15 @@ class LanguageTest {
 
     @Test
     void withoutRegistrationTheSameWordsAreUnknown() {
-        ScriptError e = assertThrows(ScriptError.class, () -> Script.parse("t.mms", "in child { }", Language.standard()));
+        ScriptError e = assertThrows(ScriptError.class, () -> Script.parse("t.mms", "in child { }", core()));
         assertEquals("t.mms:1:1: unexpected 'in'", e.getMessage());
     }
 
     @Test
     void namesCannotBeRegisteredTwiceOrShadowTheCore() {
-        Language l = Language.standard();
+        assertThrows(IllegalArgumentException.class, () -> Language.standard().addStatement("in", p -> in -> { }),
+                "the standard language has the process statement already");
+        Language l = core();
         assertThrows(IllegalArgumentException.class, () -> l.addFunction("mmap", Arity.exactly(0), "", "", (in, a) -> 0));
         assertThrows(IllegalArgumentException.class, () -> l.addFunction("repeat", Arity.exactly(0), "", "", (in, a) -> 0));
         assertThrows(IllegalArgumentException.class, () -> l.addFunction("EINVAL", Arity.exactly(0), "", "", (in, a) -> 0));

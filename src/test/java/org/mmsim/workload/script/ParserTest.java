@@ -98,7 +98,7 @@ class ParserTest {
 
     @Test
     void unknownFunctionIsAParseErrorAtItsName() {
-        assertErrorAt("x = 1\n  y = fork()", 2, 7, "unknown function 'fork'");
+        assertErrorAt("x = 1\n  y = vfork()", 2, 7, "unknown function 'vfork'");
     }
 
     @Test

@@ -1,0 +1,258 @@
+package org.mmsim.mm;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+
+import org.mmsim.arch.Arch;
+import org.mmsim.arch.Event;
+import org.mmsim.pgtable.PageTables;
+import org.mmsim.phys.PhysMem;
+
+/**
+ * The shared object behind a MAP_SHARED|MAP_ANONYMOUS mapping (mm/shmem.c, shmem_zero_setup): a page cache
+ * from page index to folio and a size (i_size, the length of the original mmap). Its folios belong to the
+ * object, not to a process: the page cache holds one reference per page, mappings add theirs, munmap of one
+ * mapping leaves them, fork shares them, mremap moves the mapping over them. The object and its pages go when the
+ * last VMA mapping it goes ({@link #releaseIfUnmapped}). The fault path here is shmem_fault / shmem_get_folio with
+ * the anonymous-shmem mTHP policy ({@code shmem_enabled} and per-size {@code shmem_enabled}) and finish_fault,
+ * which maps a whole large folio when it fits.
+ */
+public final class Shmem {
+    private static long nextId = 1;
+    private final long id;
+    private final long sizePages;
+    /** Page index of a folio's first page -&gt; its head pfn. */
+    private final TreeMap<Long, Long> cache = new TreeMap<>();
+
+    Shmem(long sizePages) {
+        synchronized (Shmem.class) {
+            this.id = nextId++;
+        }
+        this.sizePages = sizePages;
+    }
+
+    /** i_size in pages. */
+    public long sizePages() { return sizePages; }
+
+    /** Folios in the page cache. */
+    public int folios() { return cache.size(); }
+
+    /** Visits each page-cache folio as (first index, head pfn). */
+    public void forEachFolio(BiConsumer<Long, Long> v) { cache.forEach(v); }
+
+    /** The pfn of the page at {@code index}, or -1 if the page cache has none. */
+    public long lookup(PhysMem phys, long index) {
+        Map.Entry<Long, Long> e = cache.floorEntry(index);
+        if (e == null) return -1;
+        long head = e.getValue();
+        long off = index - e.getKey();
+        return off < phys.folioNrPages(head) ? head + off : -1;
+    }
+
+    /** xa_find over [from, to): true if any page of that range is cached. */
+    private boolean anyCached(PhysMem phys, long from, long to) {
+        Map.Entry<Long, Long> e = cache.floorEntry(to - 1);
+        return e != null && e.getKey() + phys.folioNrPages(e.getValue()) > from;
+    }
+
+    @Override public String toString() { return "shmem#" + id; }
+
+    // ---- object lifetime ----------------------------------------------------------------------------
+
+    /**
+     * The last-close of the object: when no VMA of any address space maps it any more, truncate the page cache
+     * (drop its references, freeing folios nobody else holds).
+     */
+    static void releaseIfUnmapped(MmEnv env, Shmem s) {
+        if (s == null || s.cache.isEmpty()) return;
+        for (Mm mm : env.mms) {
+            for (Vma v : mm.vmas()) if (v.shmem == s) return;
+        }
+        for (Map.Entry<Long, Long> e : s.cache.entrySet()) {
+            long head = e.getValue();
+            Rmap.put(env.phys, head, env.phys.folioNrPages(head));
+        }
+        s.cache.clear();
+    }
+
+    // ---- fault ------------------------------------------------------------------------------------------
+
+    /**
+     * The fault path of a shmem VMA: write to a read-only entry (wp_page_shared: make it writable, never copy),
+     * access-bit faults, and a not-present page (shmem_fault: find or allocate the folio; finish_fault: map it,
+     * the whole folio when it fits, by one PMD when it is PMD-sized and aligned). Beyond i_size: SIGBUS, reported
+     * as {@link Fault#SIGSEGV} (the model has one signal for a refused access).
+     */
+    static int fault(Mm mm, Vma v, long addr, boolean write) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        Shmem s = v.shmem;
+        long page = addr & ~(Arch.PAGE_SIZE - 1);
+        long[] m = mm.pt.pmdTable(addr, true);
+        int mi = PageTables.pmdIndex(addr);
+        if (arch.entryIsLeaf(m[mi])) {
+            long pte = arch.hugePmdToPte(m[mi]);
+            long e = arch.pteMkyoung(pte);
+            if (write) e = arch.pteMkwrite(arch.pteMkdirty(e));
+            m[mi] = arch.pteToHugePmd(e);
+            env.counters.inc(Event.PTE_WRITE);
+            env.counters.inc(write && !arch.pteWrite(pte) ? Event.FAULT_WP_REUSE : Event.FAULT_SPURIOUS);
+            return Fault.OK;
+        }
+        if (m[mi] != 0) {
+            long[] t = mm.pt.pteTable(addr, false);
+            int i = PageTables.pteIndex(addr);
+            env.counters.inc(Event.PTL_LOCK);
+            long pte = env.pte.ptepGet(t, i);
+            if (pte != 0) {
+                if (!arch.ptePresent(pte)) {
+                    throw new IllegalStateException("swap entry at 0x" + Long.toHexString(addr) + " but swap is not modelled");
+                }
+                if (arch.pteProtnone(pte)) return NumaHint.doNumaPage(mm, v, t, i, addr, pte);
+                long e = arch.pteMkyoung(pte);
+                if (write) e = arch.pteMkwrite(arch.pteMkdirty(e));
+                env.counters.inc(write && !arch.pteWrite(pte) ? Event.FAULT_WP_REUSE : Event.FAULT_SPURIOUS);
+                if (e != pte) env.pte.ptepSetAccessFlags(t, i, page, e);
+                return Fault.OK;
+            }
+        }
+        long index = v.pgoffOf(page);
+        if (index >= s.sizePages) return Fault.SIGSEGV;
+        long pfn = s.lookup(env.phys, index);
+        if (pfn < 0) {
+            long head = s.allocAndAdd(env, v, addr, index);
+            if (head < 0) return Fault.OOM;
+            pfn = s.lookup(env.phys, index);
+        }
+        env.counters.inc(Event.FAULT_SHMEM);
+        return finishFault(mm, v, m, mi, page, pfn, write);
+    }
+
+    /** shmem_alloc_and_add_folio: the highest allowed, suitable order whose index range is empty; zeroed, cached. */
+    private long allocAndAdd(MmEnv env, Vma v, long addr, long index) {
+        PhysMem phys = env.phys;
+        long head = -1;
+        int order = 0;
+        for (int o = Arch.PMD_ORDER; o >= 1 && head < 0; o--) {
+            if (!orderAllowed(env.tunables, v, index, o) || !suitable(v, addr, o)) continue;
+            int nr = 1 << o;
+            long first = index & ~(long) (nr - 1);
+            if (first + nr > sizePages || anyCached(phys, first, first + nr)) continue;
+            head = phys.allocFolio(o);
+            if (head < 0) env.counters.inc(Event.MTHP_FALLBACK);
+            else order = o;
+        }
+        if (head < 0) {
+            head = phys.allocFolio(0);
+            if (head < 0) return -1;
+        }
+        int nr = 1 << order;
+        long first = index & ~(long) (nr - 1);
+        for (long p = head; p < head + nr; p++) phys.fillPage(p, 0);
+        env.counters.add(Event.PAGES_ZEROED, nr);
+        phys.folioSet(head, PhysMem.PG_SWAPBACKED);
+        // filemap_add_folio: the page cache holds one reference per page (the allocation reference is the first).
+        phys.refAdd(head, nr - 1);
+        phys.setFolioMapping(head, this, first);
+        cache.put(first, head);
+        return head;
+    }
+
+    /**
+     * shmem_allowable_huge_orders for anonymous shmem: nothing with VM_NOHUGEPAGE or {@code deny}; {@code force}
+     * gives the inherit orders; otherwise always-orders, within_size-orders that fit below i_size, madvise-orders
+     * with VM_HUGEPAGE, and inherit-orders when the top level would allow a PMD THP here.
+     */
+    static boolean orderAllowed(Tunables t, Vma v, long index, int order) {
+        if (v.has(VmFlags.VM_NOHUGEPAGE)) return false;
+        Tunables.ShmemThp top = t.shmemThp;
+        if (top == Tunables.ShmemThp.DENY) return false;
+        Tunables.ShmemMthp mode = t.shmemMthp(order);
+        if (top == Tunables.ShmemThp.FORCE) return mode == Tunables.ShmemMthp.INHERIT;
+        long size = v.shmem.sizePages;
+        return switch (mode) {
+            case ALWAYS -> true;
+            case WITHIN_SIZE -> withinSize(t, v, index, size);
+            case ADVISE -> v.has(VmFlags.VM_HUGEPAGE);
+            case INHERIT -> globalPmdAllowed(top, v, index, size);
+            case NEVER -> false;
+        };
+    }
+
+    /** The within_size check of shmem_allowable_huge_orders: the highest within_size order that fits decides. */
+    private static boolean withinSize(Tunables t, Vma v, long index, long size) {
+        for (int o = Arch.PMD_ORDER; o >= 1; o--) {
+            if (t.shmemMthp(o) != Tunables.ShmemMthp.WITHIN_SIZE) continue;
+            long aligned = ((index + (1L << o)) & ~((1L << o) - 1));
+            if (size >= aligned) return true;
+        }
+        return false;
+    }
+
+    /** shmem_huge_global_enabled on the internal mount, whose huge option is the sysfs value. */
+    private static boolean globalPmdAllowed(Tunables.ShmemThp top, Vma v, long index, long size) {
+        return switch (top) {
+            case ALWAYS, FORCE -> true;
+            case WITHIN_SIZE -> size >= ((index + 512) & ~511L) || v.has(VmFlags.VM_HUGEPAGE);
+            case ADVISE -> v.has(VmFlags.VM_HUGEPAGE);
+            case NEVER, DENY -> false;
+        };
+    }
+
+    /** thp_vma_suitable_order for a file VMA: the aligned range lies in the VMA and file and virtual offsets agree. */
+    private static boolean suitable(Vma v, long addr, int order) {
+        if (!Thp.suitable(v, addr, order)) return false;
+        long nr = 1L << order;
+        return (((v.start >>> Arch.PAGE_SHIFT) - v.pgoff) & (nr - 1)) == 0;
+    }
+
+    /**
+     * finish_fault: a PMD-sized folio whose first page belongs at a PMD-aligned address of the VMA is mapped by
+     * one PMD (do_set_pmd) when the PMD is empty; a large folio that lies wholly inside the VMA and the PTE table
+     * with all its PTEs empty is mapped whole by one set_ptes; otherwise only the faulting page.
+     */
+    private static int finishFault(Mm mm, Vma v, long[] m, int mi, long page, long pfn, boolean write) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        PhysMem phys = env.phys;
+        long head = phys.folioHead(pfn);
+        int nr = phys.folioNrPages(head);
+        int idx = (int) (pfn - head);
+        long entry = arch.pteMkyoung(arch.mkPte(head, v.prot(), true));
+        if (write) entry = arch.pteMkwrite(arch.pteMkdirty(entry));
+        long haddr = page & ~(Arch.PMD_SIZE - 1);
+        if (m[mi] == 0 && nr == 512 && page - ((long) idx << Arch.PAGE_SHIFT) == haddr
+                && haddr >= v.start && haddr + Arch.PMD_SIZE <= v.end && !v.has(VmFlags.VM_NOHUGEPAGE)) {
+            env.counters.inc(Event.PTL_LOCK);
+            m[mi] = arch.pteToHugePmd(entry);
+            env.counters.inc(Event.PTE_WRITE);
+            phys.entireMapcountAdd(head, 1);
+            phys.refAdd(head, 1);
+            mm.shmemRss += 512;
+            return Fault.OK;
+        }
+        long[] t = mm.pt.pteTable(page, true);
+        int i = PageTables.pteIndex(page);
+        long start = page;
+        long first = pfn;
+        int n = 1;
+        if (nr > 1) {
+            long vmaOff = (page - v.start) >>> Arch.PAGE_SHIFT;
+            if (vmaOff >= idx && vmaOff + (nr - idx) <= v.pages() && i >= idx && i + (nr - idx) <= 512) {
+                boolean none = true;
+                for (int j = i - idx; j < i - idx + nr && none; j++) none = env.pte.ptepGetRaw(t, j) == 0;
+                if (none) {
+                    start = page - ((long) idx << Arch.PAGE_SHIFT);
+                    first = head;
+                    n = nr;
+                }
+            }
+        }
+        entry = arch.pteWithPfn(entry, first);
+        Rmap.addAnonPtes(phys, first, n);
+        env.pte.setPtes(t, PageTables.pteIndex(start), start, entry, n);
+        mm.shmemRss += n;
+        return Fault.OK;
+    }
+}

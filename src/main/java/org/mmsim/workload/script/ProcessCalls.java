@@ -1,0 +1,51 @@
+package org.mmsim.workload.script;
+
+import org.mmsim.workload.script.Builtin.Arity;
+
+/**
+ * Processes in a script that stays single-flow (README.md, "Processes"): {@code child = fork()} makes a child
+ * of the current process and returns its handle, {@code in child { ... }} runs a block with the child as the
+ * current process, {@code exit(child)} ends it. Everything outside an {@code in} block acts on the process that
+ * was current before, the original one at the top level.
+ */
+final class ProcessCalls {
+    private ProcessCalls() { }
+
+    static void addTo(Language l) {
+        l.addFunction("fork", Arity.exactly(0), "pid_t fork(void)",
+                "the child's handle (a positive number, not its pid), or -1 with errno; the caller stays current",
+                (in, a) -> in.api().fork());
+        l.addFunction("exit", Arity.exactly(1), "int exit(pid_t child)",
+                "0 after the child's address space is torn down; -1 with errno ESRCH (not a live child) or EINVAL (0)",
+                (in, a) -> in.api().exit(a[0]));
+        l.addStatement("in", p -> {
+            Span at = p.keyword();
+            Expr target = p.expression();
+            Block body = p.block();
+            return in -> runIn(in, at, target, body);
+        });
+    }
+
+    /** {@code in EXPR { ... }}: the block runs with process EXPR current; the previous one is current again after. */
+    private static void runIn(Interpreter in, Span at, Expr target, Block body) {
+        long handle = in.eval(target);
+        long before;
+        try {
+            before = in.api().switchTo(handle);
+        } catch (IllegalArgumentException e) {
+            throw in.error(at, "in: " + e.getMessage());
+        }
+        boolean done = false;
+        try {
+            in.exec(body);
+            done = true;
+        } finally {
+            try {
+                in.api().switchTo(before);
+            } catch (IllegalArgumentException e) {
+                in.api().switchTo(0);
+                if (done) throw in.error(at, "in: process " + before + " exited inside the block that ran in " + handle);
+            }
+        }
+    }
+}

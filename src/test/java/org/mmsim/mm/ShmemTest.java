@@ -1,0 +1,152 @@
+package org.mmsim.mm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.mmsim.arch.Arch;
+import org.mmsim.arch.Event;
+import org.mmsim.phys.PhysMem;
+import org.mmsim.workload.Segfault;
+import org.mmsim.workload.SimBackend;
+
+/** MAP_SHARED|MAP_ANONYMOUS memory backed by a shmem object (mm/shmem.c): sharing, lifetime, mTHP policy. */
+class ShmemTest {
+    static final int RW = Uapi.PROT_READ | Uapi.PROT_WRITE;
+    static final int SHARED = Uapi.MAP_SHARED | Uapi.MAP_ANONYMOUS;
+    static final long A = 1L << 30;
+
+    static SimBackend backend(Arch arch) { return new SimBackend(arch, FeatureSet.patched(), true); }
+
+    static int orderAt(SimBackend b, long addr) {
+        PhysMem phys = b.kernel().env().phys;
+        Arch arch = b.kernel().arch();
+        long pmd = b.mm().pageTables().pmdEntry(addr);
+        long pfn = arch.entryIsLeaf(pmd) ? arch.ptePfn(arch.hugePmdToPte(pmd)) : arch.ptePfn(ForkTest.pte(b.mm(), addr));
+        return phys.folioOrder(phys.folioHead(pfn));
+    }
+
+    @Test
+    void forkSharesThePagesInsteadOfCopyingThem() {
+        SimBackend b = backend(Arch.X86_64);
+        long s = b.mmap(A, 64 << 10, RW, SHARED, -1, 0);
+        b.poke(s, 1);
+        long c = b.fork();
+        b.switchTo(c);
+        assertEquals(1, b.peek(s));
+        b.poke(s, 2);
+        b.switchTo(0);
+        assertEquals(2, b.peek(s), "the child's write is seen by the parent");
+        assertEquals(0, b.kernel().env().counters.get(Event.PAGES_COPIED));
+        assertEquals(0, b.kernel().env().counters.get(Event.FAULT_WP_COPY));
+        assertEquals(1, b.mm().shmemRss());
+        assertEquals(0, b.mm().anonRss());
+    }
+
+    @Test
+    void readFaultMapsTheRealPageNotTheZeroPage() {
+        SimBackend b = backend(Arch.ARM64);
+        long s = b.mmap(A, 4096, RW, SHARED, -1, 0);
+        assertEquals(0, b.peek(s));
+        assertEquals(0, b.kernel().env().counters.get(Event.FAULT_ZERO_PAGE));
+        assertEquals(1, b.kernel().env().counters.get(Event.FAULT_SHMEM));
+        assertEquals(1, b.mm().shmemRss());
+    }
+
+    @Test
+    void pagesLiveUntilTheLastMappingGoes() {
+        SimBackend b = backend(Arch.X86_64);
+        PhysMem phys = b.kernel().env().phys;
+        long s = b.mmap(A, 8192, RW, SHARED, -1, 0);
+        b.memset(s, 5, 8192);
+        long d = b.mremap(s, 0, 8192, Uapi.MREMAP_MAYMOVE, 0);
+        assertTrue(d != -1 && d != s, "old_len 0 duplicates the shared mapping");
+        assertEquals(5, b.peek(d + 4096));
+        assertEquals(0, b.munmap(s, 8192));
+        assertEquals(2, phys.allocatedFrames(), "the page cache keeps the pages");
+        assertEquals(5, b.peek(d));
+        assertEquals(0, b.munmap(d, 8192));
+        assertEquals(0, phys.allocatedFrames(), "the last mapping went: the object is truncated");
+    }
+
+    @Test
+    void mremapMovesASharedMappingOverTheSamePages() {
+        SimBackend b = backend(Arch.ARM64);
+        long s = b.mmap(A, 16 << 10, RW, SHARED, -1, 0);
+        b.memset(s, 6, 16 << 10);
+        long c = b.fork();
+        long t = b.mremap(s, 16 << 10, 16 << 10, Uapi.MREMAP_MAYMOVE | Uapi.MREMAP_FIXED, A + (4L << 20));
+        assertEquals(A + (4L << 20), t);
+        b.poke(t + 100, 77);
+        b.switchTo(c);
+        assertEquals(77, b.peek(s + 100));
+    }
+
+    @Test
+    void growingBeyondTheObjectSizeFaultsLikeSigbus() {
+        SimBackend b = backend(Arch.X86_64);
+        long s = b.mmap(A, 4096, RW, SHARED, -1, 0);
+        assertEquals(s, b.mremap(s, 4096, 8192, 0, 0));
+        b.poke(s, 1);
+        assertThrows(Segfault.class, () -> b.poke(s + 4096, 1), "i_size is still one page");
+    }
+
+    @Test
+    void shmemMthpKnobsChooseTheFolioSize() {
+        SimBackend never = backend(Arch.X86_64);
+        never.set("thp", "always");
+        never.set("mthp 64K", "always");
+        long s = never.mmap(A, 2 << 20, RW, SHARED, -1, 0);
+        never.poke(s, 1);
+        assertEquals(0, orderAt(never, s), "anonymous THP knobs do not apply to shmem; shmem_enabled defaults to never");
+
+        SimBackend mthp = backend(Arch.ARM64);
+        mthp.set("shmem_mthp 64K", "always");
+        s = mthp.mmap(A, 2 << 20, RW, SHARED, -1, 0);
+        mthp.poke(s + 5000, 1);
+        assertEquals(4, orderAt(mthp, s + 5000));
+        assertEquals(16, mthp.mm().shmemRss(), "finish_fault maps the whole folio");
+
+        SimBackend pmd = backend(Arch.X86_64);
+        pmd.set("shmem_thp", "always");
+        s = pmd.mmap(A, 2 << 20, RW, SHARED, -1, 0);
+        pmd.poke(s, 1);
+        assertEquals(9, orderAt(pmd, s));
+        assertTrue(pmd.kernel().arch().entryIsLeaf(pmd.mm().pageTables().pmdEntry(s)), "do_set_pmd");
+        long c = pmd.fork();
+        pmd.switchTo(c);
+        assertEquals(1, pmd.peek(s), "the child faults the same THP in from the page cache");
+        assertTrue(pmd.kernel().arch().entryIsLeaf(pmd.mm(c).pageTables().pmdEntry(s)), "mapped by PMD in the child too");
+        assertEquals(2, pmd.kernel().env().phys.entireMapcount(pmd.kernel().arch().ptePfn(
+                pmd.kernel().arch().hugePmdToPte(pmd.mm(c).pageTables().pmdEntry(s)))));
+
+        SimBackend deny = backend(Arch.X86_64);
+        deny.set("shmem_thp", "deny");
+        deny.set("shmem_mthp 64K", "always");
+        s = deny.mmap(A, 2 << 20, RW, SHARED, -1, 0);
+        deny.poke(s, 1);
+        assertEquals(0, orderAt(deny, s), "deny turns every size off");
+
+        SimBackend within = backend(Arch.X86_64);
+        within.set("shmem_thp", "within_size");
+        s = within.mmap(A, 3 << 20, RW, SHARED, -1, 0);
+        within.poke(s, 1);
+        assertEquals(9, orderAt(within, s), "the first 2M lie within i_size");
+        within.poke(s + (2 << 20), 1);
+        assertEquals(0, orderAt(within, s + (2 << 20)), "the second 2M would pass i_size");
+    }
+
+    @Test
+    void knobValuesAreTheSysfsWords() {
+        Tunables t = new Tunables();
+        t.set("shmem_thp", "within_size");
+        assertEquals(Tunables.ShmemThp.WITHIN_SIZE, t.shmemThp);
+        t.set("shmem_mthp 16K", "inherit");
+        assertEquals(Tunables.ShmemMthp.INHERIT, t.shmemMthp(2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.set("shmem_thp", "madvise"));
+        assertEquals("bad value 'madvise' for shmem_thp; use always|within_size|advise|never|deny|force", e.getMessage());
+        assertFalse(t.shmemMthp(9) == Tunables.ShmemMthp.NEVER, "2M inherits by default");
+    }
+}
