@@ -15,9 +15,9 @@ import org.mmsim.workload.SimBackend;
 
 /**
  * Random programs over a 16 MiB window mixing writes, MADV_PAGEOUT, swap-in reads, mremap of swapped ranges,
- * mprotect, munmap, the parent's side of fork + child exit, and injected failures of the swap-out path (swap-slot
- * allocation, swap-count raise, arch_unmap_one, a pinned folio). The invariant checker runs after every call and
- * every read is compared with a shadow of what was written: no byte may be lost. Runs with {@code anon-unmap-batch}
+ * mprotect, munmap, fork, switching between processes, exit, and injected failures of the swap-out path
+ * (swap-slot allocation, swap-count raise, arch_unmap_one, a pinned folio). The invariant checker (machine-wide)
+ * runs after every call and every read is compared with the shadow of the process: no byte may be lost. Runs with {@code anon-unmap-batch}
  * on and off, on both architectures. The planted v3 bug of seed 001 (only the failing sub-batch restored) must make
  * some of these programs fail.
  */
@@ -30,11 +30,14 @@ class SwapProperties {
     record Pageout(int page, int pages) implements Step {}
     record Mremap(int page, int pages, int dst) implements Step {}
     record Mprotect(int page, int pages, int prot) implements Step {}
-    record ForkExit(int page, int pages) implements Step {}
+    record ForkExit() implements Step {}
+    record Fork() implements Step {}
+    record Switch(int which) implements Step {}
+    record Exit(int which) implements Step {}
     record Inject(String kind, int n) implements Step {}
     record Core(CoreProperties.Op op) implements Step {}
 
-    sealed interface Step permits Pageout, Mremap, Mprotect, ForkExit, Inject, Core {}
+    sealed interface Step permits Pageout, Mremap, Mprotect, ForkExit, Fork, Switch, Exit, Inject, Core {}
 
     /** A random program; pages and lengths favour 64K (16-page) alignment so that large folios are common. */
     static List<Step> program(long seed, int len) {
@@ -51,7 +54,9 @@ class SwapProperties {
                 // A motif: fork + child exit over part of a 64K folio (mixed exclusivity inside it), the folio made
                 // read-only (one batch of equal write bits), an injected failure, and a pageout of the folio.
                 int f = page & ~15;
-                out.add(new ForkExit(f + r.nextInt(8), 1 + r.nextInt(12)));
+                out.add(new ForkExit());
+                int from = 1 + r.nextInt(14);
+                for (int p = from; p < from + 1 + r.nextInt(16 - from); p++) out.add(new Core(new CoreProperties.Poke(f + p, 0, r.nextInt(256))));
                 out.add(new Mprotect(f, 16, Uapi.PROT_READ));
                 String kind = KINDS[1 + r.nextInt(KINDS.length - 1)];
                 out.add(new Inject(kind, 1 + r.nextInt(kind.equals("swap_dup_fail") ? 16 : 2)));
@@ -68,7 +73,12 @@ class SwapProperties {
             else if (w < 15) s = new Pageout(page, pages);
             else if (w < 16) s = new Mremap(page, pages, 16 * r.nextInt(PAGES / 16));
             else if (w < 18) s = new Mprotect(page, pages, r.nextBoolean() ? Uapi.PROT_READ : Uapi.PROT_READ | Uapi.PROT_WRITE);
-            else if (w < 20) s = new ForkExit(page, pages);
+            else if (w < 20) s = switch (r.nextInt(4)) {
+                case 0 -> new ForkExit();
+                case 1 -> new Fork();
+                case 2 -> new Switch(r.nextInt(4));
+                default -> new Exit(r.nextInt(4));
+            };
             else {
                 String kind = KINDS[r.nextInt(KINDS.length)];
                 s = new Inject(kind, 1 + r.nextInt(kind.equals("swap_dup_fail") ? 24 : 3));
@@ -79,7 +89,7 @@ class SwapProperties {
     }
 
     /** Runs a program on a fresh machine; throws on an invariant violation or a byte that differs. */
-    static void run(long seed, boolean arm, boolean batch, boolean planted) {
+    static SimBackend run(long seed, boolean arm, boolean batch, boolean planted) {
         Random r = new Random(seed ^ 0x5eed);
         FeatureSet fs = batch ? FeatureSet.patched() : FeatureSet.patched().with(Feature.ANON_UNMAP_BATCH, false);
         SimBackend b = new SimBackend(arm ? Arch.ARM64 : Arch.X86_64, fs, true);
@@ -88,15 +98,37 @@ class SwapProperties {
         if (r.nextBoolean()) b.set("mthp 16K", "always");
         b.set("swap", r.nextInt(4) == 0 ? "256K" : "32M");
         if (planted) SwapTestSupport.plantSubBatchRestoreBug(b);
-        CoreProperties.Shadow s = new CoreProperties.Shadow();
-        for (Step step : program(seed, 50)) apply(b, s, step);
-        // Everything swapped out comes back intact.
-        for (int p = 0; p < PAGES; p++) {
-            if (s.canRead(p * PAGE)) CoreProperties.apply(b, s, new CoreProperties.Sum(p, (int) PAGE));
+        Procs ps = new Procs();
+        for (Step step : program(seed, 50)) apply(b, ps, step);
+        // Everything swapped out comes back intact, in every process.
+        for (long h : ps.live) {
+            b.switchTo(h);
+            CoreProperties.Shadow s = ps.shadows.get(h);
+            for (int p = 0; p < PAGES; p++) {
+                if (s.canRead(p * PAGE)) CoreProperties.apply(b, s, new CoreProperties.Sum(p, (int) PAGE));
+            }
+        }
+        return b;
+    }
+
+    /** The live processes (handle 0 first), the current one, and a shadow of each one's memory. */
+    static final class Procs {
+        final List<Long> live = new ArrayList<>(List.of(0L));
+        final java.util.Map<Long, CoreProperties.Shadow> shadows = new java.util.HashMap<>(java.util.Map.of(0L, new CoreProperties.Shadow()));
+        long current;
+
+        CoreProperties.Shadow shadow() { return shadows.get(current); }
+
+        static CoreProperties.Shadow copy(CoreProperties.Shadow s) {
+            CoreProperties.Shadow c = new CoreProperties.Shadow();
+            System.arraycopy(s.prot, 0, c.prot, 0, s.prot.length);
+            s.bytes.forEach((k, v) -> c.bytes.put(k, v.clone()));
+            return c;
         }
     }
 
-    static void apply(SimBackend b, CoreProperties.Shadow s, Step step) {
+    static void apply(SimBackend b, Procs ps, Step step) {
+        CoreProperties.Shadow s = ps.shadow();
         switch (step) {
             case Core c -> CoreProperties.apply(b, s, c.op());
             case Pageout p -> {
@@ -130,9 +162,29 @@ class SwapProperties {
                 assertEquals(0, b.mprotect(BASE + m.page() * PAGE, m.pages() * PAGE, m.prot()));
                 for (int i = m.page(); i < m.page() + m.pages(); i++) s.prot[i] = m.prot();
             }
-            case ForkExit f -> {
-                SwapTestSupport.forkAndChildExit(b, BASE + f.page() * PAGE, BASE + (f.page() + f.pages()) * PAGE);
-                b.checkNow();
+            case ForkExit f -> SwapTestSupport.forkAndChildExit(b);
+            case Fork f -> {
+                if (ps.live.size() >= 4) return;
+                long h = b.fork();
+                assertTrue(h > 0);
+                ps.live.add(h);
+                ps.shadows.put(h, Procs.copy(s));
+            }
+            case Switch w -> {
+                long h = ps.live.get(w.which() % ps.live.size());
+                b.switchTo(h);
+                ps.current = h;
+            }
+            case Exit e -> {
+                if (ps.live.size() < 2) return;
+                long h = ps.live.get(1 + e.which() % (ps.live.size() - 1));
+                if (h == ps.current) {
+                    b.switchTo(0);
+                    ps.current = 0;
+                }
+                assertEquals(0, b.exit(h));
+                ps.live.remove(h);
+                ps.shadows.remove(h);
             }
             case Inject i -> b.inject(i.kind(), i.n());
         }

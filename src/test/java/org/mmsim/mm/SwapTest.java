@@ -271,15 +271,17 @@ class SwapTest {
     }
 
     /**
-     * A 64K folio whose first half is no longer PageAnonExclusive (a fork whose child exited) and that is mapped
-     * read-only: one batch of 16 PTEs, two sub-batches. The pin check fails on the second.
+     * A 64K folio whose first half is no longer PageAnonExclusive (a fork whose child exited, then writes to the
+     * second half) and that is mapped read-only: one batch of 16 PTEs, two sub-batches. The pin check fails on the
+     * second.
      */
     static SimBackend mixedExclusivity(String arch, boolean planted) {
         SimBackend b = sim(arch, true, "64K");
         b.set("swap", "64M");
         b.mmap(A, K64, RW, PRIV, -1, 0);
         b.pattern(A, K64, 8);
-        SwapTestSupport.forkAndChildExit(b, A, A + K64 / 2);
+        SwapTestSupport.forkAndChildExit(b);
+        for (long a = A + K64 / 2; a < A + K64; a += P) b.poke(a, 1); // write-fault reuse: exclusive again
         assertEquals(0, b.mprotect(A, K64, PROT_READ));
         if (planted) SwapTestSupport.plantSubBatchRestoreBug(b);
         b.inject("folio_pinned", 1);

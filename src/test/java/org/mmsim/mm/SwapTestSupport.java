@@ -2,7 +2,6 @@ package org.mmsim.mm;
 
 import org.mmsim.arch.Arch;
 import org.mmsim.pgtable.PageTables;
-import org.mmsim.phys.PhysMem;
 import org.mmsim.workload.SimBackend;
 
 /** Helpers for the swap tests: reaching the model's frames and states a test needs but the API cannot make. */
@@ -21,25 +20,12 @@ final class SwapTestSupport {
     }
 
     /**
-     * The parent's state after fork() and the child's exit, for [start, end): every present anonymous PTE is
-     * write-protected and its page is no longer PageAnonExclusive (fork's folio_try_dup_anon_rmap and
-     * wrprotect_ptes; the child's exit changes nothing in the parent). PMD mappings are split first.
+     * fork() and the child's exit: in the parent every private anonymous page of [start, end) is left read-only and
+     * no longer PageAnonExclusive; writing to a page makes it exclusive again (write-fault reuse).
      */
-    static void forkAndChildExit(SimBackend b, long start, long end) {
-        Mm mm = b.mm();
-        MmEnv env = mm.env;
-        Arch arch = env.arch;
-        PhysMem phys = env.phys;
-        for (long a = start; a < end; a += Arch.PAGE_SIZE) {
-            if (arch.entryIsLeaf(mm.pt.pmdEntry(a))) Thp.splitHugePmdAt(mm, a & ~(Arch.PMD_SIZE - 1));
-            long[] t = mm.pt.pteTable(a, false);
-            if (t == null) continue;
-            int i = PageTables.pteIndex(a);
-            long pte = t[i];
-            if (!arch.ptePresent(pte) || arch.pteSpecial(pte)) continue;
-            if (arch.pteWrite(pte)) env.pte.wrprotectPtes(t, i, a, 1);
-            phys.setPageAnonExclusive(arch.ptePfn(pte), false);
-        }
+    static void forkAndChildExit(SimBackend b) {
+        long child = b.fork();
+        if (child < 0 || b.exit(child) != 0) throw new AssertionError("fork/exit failed");
     }
 
     /** Switches the v3 sub-batch restore bug of seed 001 on (tests only). */
