@@ -22,7 +22,7 @@ import org.mmsim.phys.PhysMem;
  *
  * <p>MADV_PAGEOUT reclaims through {@link Vmscan} (swap-out, or discard of clean lazy-free folios); MADV_FREE
  * marks folios lazy-free and drops swap entries in the range. Not modelled: memory pressure (MADV_FREE'd pages
- * stay readable until MADV_PAGEOUT reclaims them), shmem pageout, KSM merging (MERGEABLE/UNMERGEABLE only change the flag), MADV_COLLAPSE, guard regions and memory-failure
+ * stay readable until MADV_PAGEOUT reclaims them), shmem swap-out (PAGEOUT only unmaps shmem pages), KSM merging (MERGEABLE/UNMERGEABLE only change the flag), MADV_COLLAPSE, guard regions and memory-failure
  * injection (these throw {@link UnsupportedOperationException}).
  */
 public final class Madvise {

@@ -33,7 +33,11 @@ final class Vmscan {
 
     /** madvise_pageout over [start, end) of v (the VMA checks are the caller's). */
     static void pageout(Mm mm, Vma v, long start, long end) {
-        if (v.isShared() || v.anonVma == null) return; // shmem pageout is not modelled; nothing anonymous here
+        if (v.shmem != null) {
+            pageoutShmem(mm, v, start, end);
+            return;
+        }
+        if (v.isShared() || v.anonVma == null) return; // nothing anonymous here
         MmEnv env = mm.env;
         Arch arch = env.arch;
         PhysMem phys = env.phys;
@@ -50,6 +54,41 @@ final class Vmscan {
             }
 
             @Override public void pteRange(long[] t, long a, long next) { pageoutPteRange(mm, v, t, a, next); }
+        });
+    }
+
+    /**
+     * MADV_PAGEOUT of shared anonymous memory (shmem): a page mapped only here is unmapped (try_to_unmap of a file
+     * folio: the PTE goes, the page stays in the object's page cache) and shmem_writeout, finding no swap for it,
+     * keeps it there: the data survives and the next access faults it back in (docs/kernel-oracle.md
+     * madvise-pageout-shared). Writing shmem to swap and large shmem folios (split first by reclaim) are not
+     * modelled: those folios are left mapped.
+     */
+    private static void pageoutShmem(Mm mm, Vma v, long start, long end) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        PteOps ops = env.pte;
+        PhysMem phys = env.phys;
+        PmdWalk.walk(mm, start, end, new PmdWalk.Visitor() {
+            @Override public boolean leaf(long[] m, int mi, long a, long next, boolean whole) { return true; }
+
+            @Override public void pteRange(long[] t, long a, long next) {
+                env.counters.inc(Event.PTL_LOCK);
+                int i = PageTables.pteIndex(a);
+                int last = i + (int) ((next - a) >>> Arch.PAGE_SHIFT);
+                for (long addr = a; i < last; i++, addr += Arch.PAGE_SIZE) {
+                    long pte = ops.ptepGet(t, i);
+                    if (!arch.ptePresent(pte) || arch.pteSpecial(pte)) continue;
+                    env.counters.inc(Event.FOLIO_LOOKUP);
+                    long pfn = arch.ptePfn(pte);
+                    if (phys.folioOrder(pfn) != 0 || phys.folioTest(pfn, PhysMem.PG_ANON) || phys.mapcount(pfn) != 1) continue;
+                    long old = ops.getAndClearFullPtes(t, i, addr, 1);
+                    arch.flushTlbRange(env.counters, addr, addr + Arch.PAGE_SIZE);
+                    if (arch.pteDirty(old)) phys.folioSet(pfn, PhysMem.PG_DIRTY);
+                    Rmap.removePtes(phys, pfn, 1);
+                    mm.shmemRss--;
+                }
+            }
         });
     }
 

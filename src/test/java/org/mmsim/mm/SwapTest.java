@@ -112,6 +112,18 @@ class SwapTest {
         assertEquals(7, count(b, Event.PGLAZYFREED));
     }
 
+    /** docs/kernel-oracle.md madvise-pageout-shared: residency .x8, data ssssssss, residency after read Px8. */
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void pageoutOfSharedAnonymousMemoryUnmapsButKeepsTheData(String arch) {
+        SimBackend b = sim(arch, true, null);
+        b.mmap(A, 8 * P, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+        b.memset(A, 's', 8 * P);
+        assertEquals(0, b.madvise(A, 8 * P, MADV_PAGEOUT));
+        for (int i = 0; i < 8; i++) assertFalse(b.present(A + i * P));
+        for (int i = 0; i < 8; i++) assertEquals('s', b.peek(A + i * P));
+        for (int i = 0; i < 8; i++) assertTrue(b.present(A + i * P));
+    }
+
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
     void madvFreeDropsSwapEntries(String arch) {
         SimBackend b = sim(arch, true, null);
