@@ -214,6 +214,37 @@ class SwapTest {
         assertEquals(sum, b.checksum(A, 4 * K64));
     }
 
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void forkSharesSwapEntriesAndEachProcessSwapsInItsOwnView(String arch) {
+        SimBackend b = sim(arch, true, "64K");
+        b.set("swap", "64M");
+        b.mmap(A, K64, RW, PRIV, -1, 0);
+        b.memset(A, 'p', K64);
+        b.madvise(A, K64, MADV_PAGEOUT);
+        long child = b.fork();
+        assertEquals(2, dev(b).count(firstSlotInUse(b)), "parent and child name the slot");
+        assertEquals(16, b.mm(child).swapEnts());
+        b.switchTo(child);
+        assertEquals('p', b.peek(A), "the child reads the shared page from swap");
+        assertEquals(1, count(b, Event.FAULT_SWAP));
+        b.poke(A, 'c');
+        assertEquals(1, count(b, Event.FAULT_WP_COPY), "not exclusive any more: the child's write copies");
+        b.switchTo(0);
+        assertEquals('p', b.peek(A));
+        b.poke(A + P, 'q');
+        assertEquals(0, b.exit(child));
+        assertEquals('p', b.peek(A));
+        assertEquals('q', b.peek(A + P));
+        assertEquals(0, b.munmap(A, K64));
+        assertEquals(0, dev(b).used());
+    }
+
+    /** The first slot in use. */
+    private static long firstSlotInUse(SimBackend b) {
+        for (long off = 1; off < dev(b).slots(); off++) if (dev(b).inUse(off)) return off;
+        return -1;
+    }
+
     @Test
     void swapoffIsRefusedWhileSlotsAreInUse() {
         SimBackend b = sim("x86_64", true, null);
