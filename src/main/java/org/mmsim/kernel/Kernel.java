@@ -46,8 +46,9 @@ public final class Kernel {
 
     /**
      * Sets a tunable, as a script's {@code set} does: everything {@link org.mmsim.mm.Tunables#set} knows, plus
-     * {@code memory} (physical memory size in bytes) and {@code swap} (the swap device's size in bytes; 0 or
-     * {@code none} removes it, which, as swapoff would need everything swapped back in, is refused while in use).
+     * {@code memory} (physical memory size in bytes), {@code swap} (a swap file of that many bytes) and
+     * {@code swap partition} (a swap block device); 0 or {@code none} removes the swap, which, as swapoff would need
+     * everything swapped back in, is refused while in use.
      */
     public void set(String key, String value) {
         if (key.trim().equals("memory")) {
@@ -61,7 +62,8 @@ public final class Kernel {
             env.phys.setBytes(bytes);
             return;
         }
-        if (key.trim().equals("swap")) {
+        String k = key.trim();
+        if (k.equals("swap") || k.equals("swap partition")) {
             String v = value.trim();
             long bytes;
             if (v.equals("none") || v.equals("off")) {
@@ -70,11 +72,11 @@ public final class Kernel {
                 try {
                     bytes = org.mmsim.mm.Tunables.parseNumber(v);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("swap needs a size in bytes (or 0 / none for no swap), got '" + value + "'");
+                    throw new IllegalArgumentException(k + " needs a size in bytes (or 0 / none for no swap), got '" + value + "'");
                 }
             }
             if (bytes < 0) throw new IllegalArgumentException("swap size must not be negative, got " + value);
-            env.swap.setDevice(bytes);
+            env.swap.setDevice(bytes, k.equals("swap partition"));
             return;
         }
         env.tunables.set(key, value);

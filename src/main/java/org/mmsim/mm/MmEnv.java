@@ -42,6 +42,7 @@ public final class MmEnv {
         this.pte = new PteOps(arch, counters, phys);
         this.tunables = new Tunables();
         this.swap = new SwapCache(counters, phys);
+        phys.setReclaimer(() -> Vmscan.reclaimSwapCache(this));
         this.features = features;
     }
 

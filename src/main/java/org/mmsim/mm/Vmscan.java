@@ -25,8 +25,10 @@ import org.mmsim.swap.SwapCache;
  * Without a swap device nothing swap-backed can be reclaimed (a large folio is still split on the way, as Linux
  * does before it finds that no slot is free).
  *
- * <p>Model simplifications: swap writes complete at once (the kernel frees a folio under asynchronous writeback on
- * a later pass); LRU ageing and references are not consulted (reclaim_pages ignores them too).
+ * <p>A folio whose data was written stays in the swap cache after the unmap (the kernel frees a folio under
+ * writeback only on a later reclaim pass, which needs memory pressure; the model has none), so touching the page
+ * again maps it back from the swap cache; a zero-filled or clean folio is freed at once. LRU ageing and references
+ * are not consulted (reclaim_pages ignores them too).
  */
 final class Vmscan {
     private Vmscan() {}
@@ -142,12 +144,15 @@ final class Vmscan {
     /**
      * Splits a PTE-mapped large folio to order 0 (split_folio): the mapping PTEs, found by the rmap walk, lose any
      * contpte bit (the kernel remaps them one by one), every page becomes a folio of its own (in the swap cache on
-     * its own slot if the folio was cached), and pages nothing needs any more are freed.
+     * its own slot if the folio was cached), and pages nothing needs any more are freed. As in 6.18
+     * (remap_page with RMP_USE_SHARED_ZEROPAGE), a zero-filled page is not remapped: its PTE maps the shared zero
+     * page instead and the page is freed (checked on the live kernel, docs/kernel-oracle.md).
      */
     private static void splitFolio(MmEnv env, long head) {
         Arch arch = env.arch;
         PhysMem phys = env.phys;
-        for (TryToUnmap.Mapping m : TryToUnmap.walk(env, head)) {
+        List<TryToUnmap.Mapping> where = TryToUnmap.walk(env, head);
+        for (TryToUnmap.Mapping m : where) {
             Mm mm = m.mm();
             long[] pmdT = mm.pt.pmdTable(m.addr(), false);
             int mi = PageTables.pmdIndex(m.addr());
@@ -162,10 +167,27 @@ final class Vmscan {
         int n = phys.folioNrPages(head);
         boolean cached = phys.folioTest(head, PhysMem.PG_SWAPCACHE);
         phys.splitFolio(head, cached ? 1 : 0);
+        if (cached) env.swap.splitCached(head, n);
+        for (TryToUnmap.Mapping m : where) {
+            if (m.vma().has(VmFlags.VM_LOCKED)) continue;
+            long[] t = m.mm().pt.pteTable(m.addr(), false);
+            int i = PageTables.pteIndex(m.addr());
+            for (int k = 0; k < m.pages(); k++) {
+                long pte = t[i + k];
+                long pfn = arch.ptePfn(pte);
+                if (!phys.folioTest(pfn, PhysMem.PG_ANON) || !phys.pageZeroFilled(pfn)) continue;
+                long addr = m.addr() + ((long) k << Arch.PAGE_SHIFT);
+                long zero = arch.pteMkspecial(arch.mkPte(PhysMem.ZERO_PFN, m.vma().prot(), m.vma().isShared()));
+                env.pte.setPtes(t, i + k, addr, zero, 1);
+                m.mm().anonRss--;
+                if (!Rmap.removePtes(phys, pfn, 1)) Zap.freeSwapCache(env, pfn);
+            }
+        }
         if (cached) {
-            env.swap.splitCached(head, n);
             for (long p = head; p < head + n; p++) {
-                if (phys.mapcount(p) == 0 && env.swap.freeSwapIfUnused(p) && phys.refcount(p) == 0) phys.freeFolio(p);
+                if (phys.isAllocatedHead(p) && phys.mapcount(p) == 0 && env.swap.freeSwapIfUnused(p) && phys.refcount(p) == 0) {
+                    phys.freeFolio(p);
+                }
             }
         }
     }
@@ -186,6 +208,7 @@ final class Vmscan {
                     splitFolio(env, head);
                     for (int k = nr - 1; k >= 1; k--) if (phys.isAllocatedHead(head + k)) list.addFirst(head + k);
                     nr = 1;
+                    if (!phys.isAllocatedHead(head)) continue; // zero-filled: now the zero page is mapped there
                     if (!allocSwap(env, head)) continue;
                 }
                 phys.folioSet(head, PhysMem.PG_DIRTY);
@@ -201,12 +224,35 @@ final class Vmscan {
                 continue;
             }
             if (phys.folioTest(head, PhysMem.PG_DIRTY)) {
-                sc.writeOut(head);
                 phys.folioClear(head, PhysMem.PG_DIRTY);
+                // pageout: written data goes to the device asynchronously and the folio is kept (in the swap
+                // cache) until a later reclaim pass; a zero-filled folio needs no I/O and is freed now.
+                if (!sc.writeOut(head)) continue;
             }
             if (sc.delete(head) == 0) phys.freeFolio(head);
             env.counters.add(Event.PGRECLAIM, nr);
         }
+    }
+
+    /**
+     * Direct reclaim, as far as the model has it: when an allocation finds no free memory, the clean swap-cache
+     * folios that nothing maps (pages written out by MADV_PAGEOUT; their data is on the device) are dropped from the
+     * swap cache and freed, as shrink_folio_list frees them on its next pass. Returns true if anything was freed.
+     */
+    static boolean reclaimSwapCache(MmEnv env) {
+        PhysMem phys = env.phys;
+        List<Long> heads = new ArrayList<>(env.swap.folios().keySet());
+        boolean freed = false;
+        for (long head : heads) {
+            if (phys.largeMapcount(head) != 0 || phys.entireMapcount(head) != 0 || phys.folioTest(head, PhysMem.PG_DIRTY)) continue;
+            int nr = phys.folioNrPages(head);
+            if (env.swap.delete(head) == 0) {
+                phys.freeFolio(head);
+                env.counters.add(Event.PGRECLAIM, nr);
+                freed = true;
+            }
+        }
+        return freed;
     }
 
     /** folio_alloc_swap with the swap_alloc_fail injection point. */

@@ -103,6 +103,7 @@ public final class PhysMem {
      */
     public long allocFolio(int order) {
         long head = buddy.alloc(order);
+        if (head < 0 && reclaimer != null && reclaimer.getAsBoolean()) head = buddy.alloc(order);
         if (head < 0) return -1;
         ensure(buddy.highWater());
         int h = (int) head;
@@ -117,6 +118,14 @@ public final class PhysMem {
         counters.inc(Event.folioAlloc(order));
         return head;
     }
+
+    private java.util.function.BooleanSupplier reclaimer;
+
+    /**
+     * What an allocation that finds no free memory runs before it fails (direct reclaim): it returns true if it
+     * freed something, and the allocation is tried once more.
+     */
+    public void setReclaimer(java.util.function.BooleanSupplier reclaimer) { this.reclaimer = reclaimer; }
 
     /** Returns a folio to the allocator (its refcount must have dropped to zero). */
     public void freeFolio(long head) {
@@ -244,6 +253,14 @@ public final class PhysMem {
     public int entireMapcount(long head) { return entireMapcount.getOrDefault(head, 0); }
 
     // ---- contents ----------------------------------------------------------------------------------
+
+    /** True if every byte of the page is zero (memchr_inv(page, 0) == NULL). */
+    public boolean pageZeroFilled(long pfn) {
+        byte[] a = arrayOrNull(pfn);
+        if (a == null) return fillByte(pfn) == 0;
+        for (byte x : a) if (x != 0) return false;
+        return true;
+    }
 
     /** Sets every byte of a page to b. */
     public void fillPage(long pfn, int b) {

@@ -14,9 +14,10 @@ import org.mmsim.phys.PhysMem;
  * {@link SwapDevice}: allocate slots and enter the cache (folio_alloc_swap), leave it, raise and drop swap counts
  * (folio_dup_swap / folio_put_swap), write a folio out and read a page in.
  *
- * <p>Reference rule, as in Linux: a folio in the swap cache holds one reference per page for the cache. The model
- * does swap I/O synchronously (a write completes before reclaim goes on), so a folio written out is freed at once,
- * as the kernel frees zero-filled, zswap'd or synchronously written folios.
+ * <p>Reference rule, as in Linux: a folio in the swap cache holds one reference per page for the cache. A folio whose
+ * data was written stays in the swap cache, unmapped and clean, as after the kernel's asynchronous writeback (only a
+ * later reclaim pass under memory pressure, which the model does not have, would free it; a fault maps it back
+ * without I/O); a zero-filled folio, which needs no I/O, is freed at once.
  */
 public final class SwapCache {
     private final Counters counters;
@@ -34,10 +35,10 @@ public final class SwapCache {
     public SwapDevice device() { return device; }
 
     /**
-     * swapon/swapoff: a device of {@code bytes}, or none for 0. Replacing or removing a device is refused while
-     * any of its slots is in use (IllegalArgumentException naming the number).
+     * swapon/swapoff: a device of {@code bytes} (a block device or a swap file), or none for 0. Replacing or
+     * removing a device is refused while any of its slots is in use (IllegalArgumentException naming the number).
      */
-    public void setDevice(long bytes) {
+    public void setDevice(long bytes, boolean blockDevice) {
         if (device != null && device.used() > 0) {
             throw new IllegalArgumentException("swap is in use (" + device.used() + " slots): swapoff would have to swap "
                     + "everything back in first, which the model does not do");
@@ -47,7 +48,7 @@ public final class SwapCache {
             slotPfn = new long[0];
             return;
         }
-        SwapDevice d = new SwapDevice(bytes);
+        SwapDevice d = new SwapDevice(bytes, blockDevice);
         device = d;
         slotPfn = new long[(int) d.slots()];
         Arrays.fill(slotPfn, -1);
@@ -145,21 +146,23 @@ public final class SwapCache {
     }
 
     /**
-     * swap_writeout of a swap-cache folio: a zero-filled folio only marks its slots zero (SWPOUT_ZERO, no I/O);
-     * otherwise every page is written (PSWPOUT).
+     * swap_writeout of a swap-cache folio: a zero-filled folio only marks its slots zero (SWPOUT_ZERO, no I/O) and
+     * true is returned; otherwise every page is written (PSWPOUT) and false is returned: the write is asynchronous
+     * and the folio stays in the swap cache.
      */
-    public void writeOut(long head) {
+    public boolean writeOut(long head) {
         long off = folioSwap(head);
         int nr = phys.folioNrPages(head);
         boolean zero = true;
-        for (int j = 0; j < nr && zero; j++) zero = SwapDevice.pageZeroFilled(phys, head + j);
+        for (int j = 0; j < nr && zero; j++) zero = phys.pageZeroFilled(head + j);
         if (zero) {
             for (int j = 0; j < nr; j++) device.markZero(off + j);
             counters.add(Event.SWPOUT_ZERO, nr);
-            return;
+            return true;
         }
         for (int j = 0; j < nr; j++) device.write(off + j, phys, head + j);
         counters.add(Event.PSWPOUT, nr);
+        return false;
     }
 
     /**

@@ -11,8 +11,11 @@ import org.mmsim.phys.PhysMem;
  * SWAP_HAS_CACHE mark (a folio in the swap cache owns the slot) and the contents written to each slot.
  *
  * <p>Slot 0 holds the swap header and is never allocated, as in Linux. Slots come in clusters of 512
- * (SWAPFILE_CLUSTER); a folio of 2^order pages gets a naturally aligned run of 2^order free slots, so a run never
- * crosses a cluster (folio_alloc_swap). A slot is free when its count is zero and no folio caches it.
+ * (SWAPFILE_CLUSTER); on a block device (a partition, or a loop device over a file) a folio of 2^order pages gets a
+ * naturally aligned run of 2^order free slots, so a run never crosses a cluster (folio_alloc_swap). A swap
+ * <em>file</em> gives out single slots only (cluster_alloc_swap_entry: "Swapfile is not block device so unable to
+ * allocate large entries"), so reclaim splits large folios before swapping them (checked on the live 6.18 kernel,
+ * docs/kernel-oracle.md). A slot is free when its count is zero and no folio caches it.
  *
  * <p>Contents are kept like {@link PhysMem}'s: one fill byte per slot and a real 4 KiB array only for slots whose
  * bytes differ. A slot written from a zero-filled page carries the zero mark instead of data (the 6.12+ zeromap):
@@ -25,6 +28,7 @@ public final class SwapDevice {
     public static final int TYPE = 0;
 
     private final int slots;
+    private final boolean blockDevice;
     private final int[] count;
     private final boolean[] cached;
     private final byte[] fill;
@@ -34,8 +38,9 @@ public final class SwapDevice {
     private final int[] cursor = new int[PhysMem.MAX_ORDER + 1];
     private long used;
 
-    /** A device of {@code bytes} (whole pages; at least one cluster plus the header page). */
-    public SwapDevice(long bytes) {
+    /** A device of {@code bytes} (whole pages, the header page included): a block device or a swap file. */
+    public SwapDevice(long bytes, boolean blockDevice) {
+        this.blockDevice = blockDevice;
         long n = bytes / PhysMem.PAGE_SIZE;
         if (n < 2) throw new IllegalArgumentException("swap must be at least 8K (one header page and one slot)");
         if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("swap larger than 8 TiB is not modelled");
@@ -46,6 +51,9 @@ public final class SwapDevice {
         this.zero = new boolean[slots];
         Arrays.fill(cursor, 1);
     }
+
+    /** True for a block device (large folios get runs of slots), false for a swap file (single slots only). */
+    public boolean blockDevice() { return blockDevice; }
 
     /** Slots of the device, the header slot included (the swap file's pages). */
     public long slots() { return slots; }
@@ -77,6 +85,7 @@ public final class SwapDevice {
      */
     long allocRun(int order) {
         int nr = 1 << order;
+        if (order > 0 && !blockDevice) return -1;
         if (nr > CLUSTER || nr >= slots) return -1;
         int from = cursor[order];
         int off = scan(from, slots - nr + 1, nr);
@@ -142,14 +151,6 @@ public final class SwapDevice {
     }
 
     // ---- contents ----------------------------------------------------------------------------------
-
-    /** True if the page's bytes are all zero (is_folio_zero_filled, per page). */
-    static boolean pageZeroFilled(PhysMem phys, long pfn) {
-        byte[] a = phys.arrayOrNull(pfn);
-        if (a == null) return phys.fillByte(pfn) == 0;
-        for (byte b : a) if (b != 0) return false;
-        return true;
-    }
 
     /** Marks a slot as holding a zero-filled page (no I/O). */
     void markZero(long off) {

@@ -23,7 +23,7 @@ class Seed001CountsTest {
     /** Counter deltas of the one madvise(MADV_PAGEOUT) of the benchmark. */
     static long[] pageout(String arch, FeatureSet fs, String folio) {
         SimBackend b = new SimBackend(Arch.byName(arch), fs, false);
-        b.set("swap", "1G");
+        b.set("swap partition", "1G");
         b.set("thp", "never");
         if (folio.equals("64K")) b.set("mthp 64K", "always");
         long p = b.mmap(BASE, SIZE, Uapi.PROT_READ | Uapi.PROT_WRITE, Uapi.MAP_PRIVATE | Uapi.MAP_ANONYMOUS | Uapi.MAP_FIXED, -1, 0);

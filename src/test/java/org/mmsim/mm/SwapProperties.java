@@ -96,7 +96,7 @@ class SwapProperties {
         b.set("thp", r.nextInt(5) == 0 ? "always" : "never");
         b.set("mthp 64K", "always");
         if (r.nextBoolean()) b.set("mthp 16K", "always");
-        b.set("swap", r.nextInt(4) == 0 ? "256K" : "32M");
+        b.set(r.nextBoolean() ? "swap" : "swap partition", r.nextInt(4) == 0 ? "256K" : "32M");
         if (planted) SwapTestSupport.plantSubBatchRestoreBug(b);
         Procs ps = new Procs();
         for (Step step : program(seed, 50)) apply(b, ps, step);

@@ -46,7 +46,7 @@ class SwapTest {
     void pageoutWritesLargeFoliosAndFaultsReadThemBack(String arch) {
         for (boolean batch : new boolean[] {false, true}) {
             SimBackend b = sim(arch, batch, "64K");
-            b.set("swap", "1G");
+            b.set("swap partition", "1G");
             b.mmap(A, 1 << 20, RW, PRIV, -1, 0);
             b.pattern(A, 1 << 20, 7);
             long sum = b.checksum(A, 1 << 20);
@@ -57,9 +57,14 @@ class SwapTest {
             assertEquals(256, b.mm().swapEnts());
             assertEquals(0, b.mm().anonRss());
             assertEquals(256, dev(b).used());
+            // The written folios stay in the swap cache (asynchronous writeback): a read maps its whole folio back
+            // without I/O (docs/kernel-oracle.md, swap block device: "then read page 5").
+            b.peek(A + 5 * P);
+            assertAll(b, A, K64, false);
+            assertAll(b, A + K64, (1 << 20) - K64, true);
             assertEquals(sum, b.checksum(A, 1 << 20), "data read back equals what was written");
             assertAll(b, A, 1 << 20, false);
-            assertEquals(256, count(b, Event.PSWPIN));
+            assertEquals(0, count(b, Event.PSWPIN));
             assertEquals(0, b.mm().swapEnts());
             assertEquals(256, dev(b).used(), "read faults leave the pages in the swap cache");
             assertEquals(0, b.munmap(A, 1 << 20));
@@ -71,7 +76,7 @@ class SwapTest {
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
     void zeroFilledPagesAreMarkedNotWritten(String arch) {
         SimBackend b = sim(arch, true, "64K");
-        b.set("swap", "1G");
+        b.set("swap partition", "1G");
         b.mmap(A, 1 << 20, RW, PRIV, -1, 0);
         b.memset(A, 0, 1 << 20);
         b.poke(A + 5 * K64 + 3, 9);
@@ -81,7 +86,28 @@ class SwapTest {
         assertEquals(0, b.peek(A));
         assertEquals(9, b.peek(A + 5 * K64 + 3));
         assertEquals(1, count(b, Event.SWPIN_ZERO));
-        assertEquals(1, count(b, Event.PSWPIN));
+        assertEquals(0, count(b, Event.PSWPIN), "the written folio was still in the swap cache");
+    }
+
+    /** Under memory pressure the written-out folios leave the swap cache; the data then comes from the device. */
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void aFullMachineDropsWrittenSwapCacheAndReadsTheDeviceLater(String arch) {
+        SimBackend b = sim(arch, true, "64K");
+        b.set("memory", "8M"); // 4 MiB of it is reserved (zero page, huge zero folio): 1024 frames to use
+        b.set("swap partition", "64M");
+        long len = 2L << 20;
+        b.mmap(A, len, RW, PRIV, -1, 0);
+        b.pattern(A, len, 12);
+        long sum = b.checksum(A, len);
+        b.madvise(A, len, MADV_PAGEOUT);
+        assertEquals(512, b.kernel().env().phys.allocatedFrames(), "written folios stay in memory, in the swap cache");
+        long other = A + (64L << 20);
+        b.mmap(other, 3L << 20, RW, PRIV, -1, 0);
+        b.memset(other, 1, 3L << 20); // needs the memory the swap cache holds
+        assertEquals(512, count(b, Event.PGRECLAIM));
+        assertEquals(0, b.munmap(other, 3L << 20));
+        assertEquals(sum, b.checksum(A, len), "read back from the device");
+        assertEquals(512, count(b, Event.PSWPIN));
     }
 
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
@@ -127,7 +153,7 @@ class SwapTest {
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
     void madvFreeDropsSwapEntries(String arch) {
         SimBackend b = sim(arch, true, null);
-        b.set("swap", "64M");
+        b.set("swap partition", "64M");
         b.mmap(A, 8 * P, RW, PRIV, -1, 0);
         b.memset(A, 'a', 8 * P);
         b.madvise(A, 8 * P, MADV_PAGEOUT);
@@ -140,7 +166,7 @@ class SwapTest {
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
     void swappedInExclusivePageIsWrittenInPlaceAndLeavesTheSwapCache(String arch) {
         SimBackend b = sim(arch, true, null);
-        b.set("swap", "64M");
+        b.set("swap partition", "64M");
         b.mmap(A, 4 * P, RW, PRIV, -1, 0);
         b.memset(A, 'x', 4 * P);
         b.madvise(A, 4 * P, MADV_PAGEOUT);
@@ -154,7 +180,7 @@ class SwapTest {
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
     void mremapMovesSwapEntries(String arch) {
         SimBackend b = sim(arch, true, "64K");
-        b.set("swap", "64M");
+        b.set("swap partition", "64M");
         b.mmap(A, 256 * K64 / 16, RW, PRIV, -1, 0);
         long len = 16 * K64;
         b.pattern(A, len, 11);
@@ -170,7 +196,7 @@ class SwapTest {
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
     void partlyCoveredLargeFolioIsSplitAndOnlyTheRangeSwapped(String arch) {
         SimBackend b = sim(arch, true, "64K");
-        b.set("swap", "64M");
+        b.set("swap partition", "64M");
         b.mmap(A, K64, RW, PRIV, -1, 0);
         b.pattern(A, K64, 5);
         long sum = b.checksum(A, K64);
@@ -185,7 +211,7 @@ class SwapTest {
     void pmdMappedThpIsSwappedWholeOrSplitWhenPartlyCovered(String arch) {
         SimBackend b = sim(arch, true, null);
         b.set("thp", "always");
-        b.set("swap", "64M");
+        b.set("swap partition", "64M");
         long M2 = 2L << 20;
         b.mmap(A, 2 * M2, RW, PRIV, -1, 0);
         b.pattern(A, 2 * M2, 9);
@@ -202,7 +228,7 @@ class SwapTest {
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
     void aFullDeviceSwapsWhatFitsAndLargeFoliosFallBackToPages(String arch) {
         SimBackend b = sim(arch, true, "64K");
-        b.set("swap", Long.toString(24 * P)); // the header and 23 slots: one aligned 16-run, then pages
+        b.set("swap partition", Long.toString(24 * P)); // the header and 23 slots: one aligned 16-run, then pages
         b.mmap(A, 4 * K64, RW, PRIV, -1, 0);
         b.pattern(A, 4 * K64, 1);
         long sum = b.checksum(A, 4 * K64);
@@ -217,7 +243,7 @@ class SwapTest {
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
     void forkSharesSwapEntriesAndEachProcessSwapsInItsOwnView(String arch) {
         SimBackend b = sim(arch, true, "64K");
-        b.set("swap", "64M");
+        b.set("swap partition", "64M");
         b.mmap(A, K64, RW, PRIV, -1, 0);
         b.memset(A, 'p', K64);
         b.madvise(A, K64, MADV_PAGEOUT);
@@ -245,6 +271,52 @@ class SwapTest {
         return -1;
     }
 
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void aSwapFileTakesNoLargeFoliosSoTheyAreSplitFirst(String arch) {
+        SimBackend b = sim(arch, true, "64K");
+        b.set("swap", "64M");
+        b.mmap(A, 16 * K64, RW, PRIV, -1, 0);
+        b.pattern(A, 16 * K64, 6);
+        long sum = b.checksum(A, 16 * K64);
+        b.madvise(A, 16 * K64, MADV_PAGEOUT);
+        assertAll(b, A, 16 * K64, true);
+        assertEquals(16, count(b, Event.SWPOUT_FALLBACK));
+        assertEquals(16, count(b, Event.FOLIO_SPLIT));
+        assertEquals(256, count(b, Event.SWAP_ALLOC), "one slot per page");
+        assertEquals(sum, b.checksum(A, 16 * K64));
+    }
+
+    /**
+     * The live 6.18 kernel (docs/kernel-oracle.md, swap probes): two 64K folios of zeros, one page of the second
+     * written. No swap or a swap file: both folios are split and every zero-filled page then maps the shared zero
+     * page; the written page stays (no swap) or is swapped (file). A block device swaps both folios whole.
+     */
+    @ParameterizedTest @ValueSource(strings = {"none", "swap", "swap partition"})
+    void splittingAFolioMapsItsZeroFilledPagesToTheZeroPage(String swap) {
+        for (String arch : new String[] {"x86_64", "arm64"}) {
+            SimBackend b = sim(arch, true, "64K");
+            if (!swap.equals("none")) b.set(swap, "64M");
+            b.mmap(A, 2 * K64, RW, PRIV, -1, 0);
+            b.memset(A, 0, 2 * K64);
+            b.poke(A + K64 + 5 * P, 7);
+            b.madvise(A, 2 * K64, MADV_PAGEOUT);
+            for (int i = 0; i < 32; i++) {
+                long a = A + i * P;
+                if (swap.equals("swap partition")) {
+                    assertTrue(b.swapped(a), "page " + i);
+                } else if (i == 21) {
+                    assertEquals(swap.equals("swap"), b.swapped(a));
+                    assertEquals(swap.equals("none"), b.present(a));
+                } else {
+                    assertEquals(org.mmsim.phys.PhysMem.ZERO_PFN, SwapTestSupport.pfnAt(b, a), "page " + i + " maps the zero page");
+                }
+            }
+            assertEquals(swap.equals("swap partition") ? 0 : 2, count(b, Event.FOLIO_SPLIT));
+            assertEquals(7, b.peek(A + K64 + 5 * P));
+            assertEquals(0, b.peek(A + 3 * P));
+        }
+    }
+
     @Test
     void swapoffIsRefusedWhileSlotsAreInUse() {
         SimBackend b = sim("x86_64", true, null);
@@ -266,7 +338,7 @@ class SwapTest {
     void aFailedBatchRestoresEveryPteAndDropsItsSwapReferences(String kind) {
         for (String arch : new String[] {"x86_64", "arm64"}) {
             SimBackend b = sim(arch, true, "64K");
-            b.set("swap", "64M");
+            b.set("swap partition", "64M");
             b.mmap(A, K64, RW, PRIV, -1, 0);
             b.pattern(A, K64, 2);
             long sum = b.checksum(A, K64);
@@ -287,7 +359,7 @@ class SwapTest {
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
     void withoutBatchingAFailureStopsAtThatPage(String arch) {
         SimBackend b = sim(arch, false, "64K");
-        b.set("swap", "64M");
+        b.set("swap partition", "64M");
         b.mmap(A, K64, RW, PRIV, -1, 0);
         b.pattern(A, K64, 2);
         long sum = b.checksum(A, K64);
@@ -301,7 +373,7 @@ class SwapTest {
     @Test
     void swapAllocFailureOfALargeFolioFallsBackToItsPages() {
         SimBackend b = sim("arm64", true, "64K");
-        b.set("swap", "64M");
+        b.set("swap partition", "64M");
         b.mmap(A, K64, RW, PRIV, -1, 0);
         b.pattern(A, K64, 4);
         b.inject("swap_alloc_fail", 1);
@@ -320,7 +392,7 @@ class SwapTest {
      */
     static SimBackend mixedExclusivity(String arch, boolean planted) {
         SimBackend b = sim(arch, true, "64K");
-        b.set("swap", "64M");
+        b.set("swap partition", "64M");
         b.mmap(A, K64, RW, PRIV, -1, 0);
         b.pattern(A, K64, 8);
         SwapTestSupport.forkAndChildExit(b);
