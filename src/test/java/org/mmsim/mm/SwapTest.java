@@ -283,6 +283,8 @@ class SwapTest {
         assertEquals(16, count(b, Event.SWPOUT_FALLBACK));
         assertEquals(16, count(b, Event.FOLIO_SPLIT));
         assertEquals(256, count(b, Event.SWAP_ALLOC), "one slot per page");
+        b.peek(A + 5 * P);
+        for (int i = 0; i < 32; i++) assertEquals(i == 5, b.present(A + i * P), "only the page read comes back");
         assertEquals(sum, b.checksum(A, 16 * K64));
     }
 
