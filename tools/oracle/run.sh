@@ -11,7 +11,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-/tmp/oracle-output.md}
 BIN=/tmp/oracle-bin
 THP=/sys/kernel/mm/transparent_hugepage
-PROBES="mmap munmap mprotect mremap madvise placement fault mapcount"
+PROBES="mmap munmap mprotect mremap madvise placement fault mapcount fork"
 
 [ "$(id -u)" = 0 ] || { echo "run.sh: must run as root" >&2; exit 1; }
 mkdir -p "$BIN"
@@ -63,6 +63,7 @@ mode() {
 	echo; mode f7 never;                             "$BIN/fault_probe"
 	restore
 	echo; "$BIN/mapcount_probe"
+	echo; "$BIN/fork_probe"
 } > "$OUT" 2>&1
 rc=$?
 echo "run.sh: wrote $OUT" >&2

@@ -48,6 +48,11 @@ public final class Fork {
             child.insert(c);
             if (!v.has(VmFlags.VM_WIPEONFORK) && v.anonVma != null) copyPageRange(parent, child, v);
         }
+        Vma prev = null;
+        for (Vma v : child.vmas()) {
+            if (prev != null && Mm.wouldMerge(prev, v)) child.forkSeams.add(v.start);
+            prev = v;
+        }
         env.counters.inc(Event.TLB_FLUSH_ALL);
         return child;
     }

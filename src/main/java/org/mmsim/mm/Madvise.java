@@ -125,9 +125,7 @@ public final class Madvise {
                 // madvise_remove: only file (shmem) mappings can punch holes.
                 if ((f & VmFlags.VM_LOCKED) != 0) return -EINVAL;
                 if ((f & VmFlags.VM_SHARED) == 0) return -EINVAL;
-                TlbGather tlb = new TlbGather(mm.env.arch, mm.env.counters);
-                Zap.zapRange(mm, v, start, end, tlb);
-                tlb.finish();
+                Shmem.punchHole(mm.env, v.shmem, v.pgoffOf(start), v.pgoffOf(end));
                 return 0;
             }
             default -> { }

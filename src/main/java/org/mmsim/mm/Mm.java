@@ -24,6 +24,11 @@ public final class Mm {
     long swapEnts;
     /** MM_SHMEMPAGES. */
     long shmemRss;
+    /**
+     * Starts of VMAs that fork left apart from a mergeable predecessor (dup_mmap copies VMAs without merging, and
+     * clearing VM_LOCKED in the child can make neighbours identical).
+     */
+    final java.util.Set<Long> forkSeams = new java.util.HashSet<>();
     final long mmapBase;
     private final int id;
     private static int nextId = 1;
@@ -50,6 +55,9 @@ public final class Mm {
     public long swapEnts() { return swapEnts; }
 
     public long shmemRss() { return shmemRss; }
+
+    /** True if fork left the VMA starting at {@code start} apart from a predecessor it could merge with. */
+    public boolean isForkSeam(long start) { return forkSeams.contains(start); }
 
     /** map_count. */
     public int mapCount() { return vmas.size(); }

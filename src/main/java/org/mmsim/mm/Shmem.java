@@ -7,11 +7,13 @@ import java.util.function.BiConsumer;
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Event;
 import org.mmsim.pgtable.PageTables;
+import org.mmsim.pgtable.TlbGather;
 import org.mmsim.phys.PhysMem;
 
 /**
  * The shared object behind a MAP_SHARED|MAP_ANONYMOUS mapping (mm/shmem.c, shmem_zero_setup): a page cache
- * from page index to folio and a size (i_size, the length of the original mmap). Its folios belong to the
+ * from page index to folio and a size (i_size, the length of the original mmap, which the within_size policy
+ * reads). Its folios belong to the
  * object, not to a process: the page cache holds one reference per page, mappings add theirs, munmap of one
  * mapping leaves them, fork shares them, mremap moves the mapping over them. The object and its pages go when the
  * last VMA mapping it goes ({@link #releaseIfUnmapped}). The fault path here is shmem_fault / shmem_get_folio with
@@ -76,13 +78,51 @@ public final class Shmem {
         s.cache.clear();
     }
 
+    /**
+     * MADV_REMOVE (shmem_fallocate with FALLOC_FL_PUNCH_HOLE) over page indexes [from, to): unmap_mapping_range
+     * zaps the range in every VMA of every process that maps the object, then the page cache drops the folios that
+     * lie wholly inside; a large folio only partly inside keeps its place and has the covered pages zeroed (what
+     * truncate_inode_partial_folio does when the folio cannot be split; the model does not split page-cache folios).
+     */
+    static void punchHole(MmEnv env, Shmem s, long from, long to) {
+        for (Mm mm : env.mms) {
+            TlbGather tlb = new TlbGather(env.arch, env.counters);
+            for (Vma v : mm.vmas()) {
+                if (v.shmem != s) continue;
+                long lo = Math.max(from, v.pgoff);
+                long hi = Math.min(to, v.pgoff + v.pages());
+                if (lo >= hi) continue;
+                Zap.zapRange(mm, v, v.start + ((lo - v.pgoff) << Arch.PAGE_SHIFT), v.start + ((hi - v.pgoff) << Arch.PAGE_SHIFT), tlb);
+            }
+            tlb.finish();
+        }
+        PhysMem phys = env.phys;
+        Map.Entry<Long, Long> e = s.cache.floorEntry(from);
+        long key = e != null ? e.getKey() : from;
+        for (Map.Entry<Long, Long> f : new java.util.ArrayList<>(s.cache.tailMap(key, true).entrySet())) {
+            long first = f.getKey();
+            long head = f.getValue();
+            int nr = phys.folioNrPages(head);
+            if (first >= to) break;
+            if (first + nr <= from) continue;
+            if (first >= from && first + nr <= to) {
+                s.cache.remove(first);
+                Rmap.put(phys, head, nr);
+            } else {
+                for (long i = Math.max(first, from); i < Math.min(first + nr, to); i++) phys.fillPage(head + (i - first), 0);
+                env.counters.add(Event.PAGES_ZEROED, (int) (Math.min(first + nr, to) - Math.max(first, from)));
+            }
+        }
+    }
+
     // ---- fault ------------------------------------------------------------------------------------------
 
     /**
      * The fault path of a shmem VMA: write to a read-only entry (wp_page_shared: make it writable, never copy),
      * access-bit faults, and a not-present page (shmem_fault: find or allocate the folio; finish_fault: map it,
-     * the whole folio when it fits, by one PMD when it is PMD-sized and aligned). Beyond i_size: SIGBUS, reported
-     * as {@link Fault#SIGSEGV} (the model has one signal for a refused access).
+     * the whole folio when it fits, by one PMD when it is PMD-sized and aligned). A mapping grown by mremap
+     * beyond the original size faults the extra pages into the same object without a signal: the live 6.18
+     * kernel does so (docs/kernel-oracle.md), so the model has no i_size check here.
      */
     static int fault(Mm mm, Vma v, long addr, boolean write) {
         MmEnv env = mm.env;
@@ -118,7 +158,6 @@ public final class Shmem {
             }
         }
         long index = v.pgoffOf(page);
-        if (index >= s.sizePages) return Fault.SIGSEGV;
         long pfn = s.lookup(env.phys, index);
         if (pfn < 0) {
             long head = s.allocAndAdd(env, v, addr, index);
@@ -138,7 +177,7 @@ public final class Shmem {
             if (!orderAllowed(env.tunables, v, index, o) || !suitable(v, addr, o)) continue;
             int nr = 1 << o;
             long first = index & ~(long) (nr - 1);
-            if (first + nr > sizePages || anyCached(phys, first, first + nr)) continue;
+            if (anyCached(phys, first, first + nr)) continue;
             head = phys.allocFolio(o);
             if (head < 0) env.counters.inc(Event.MTHP_FALLBACK);
             else order = o;

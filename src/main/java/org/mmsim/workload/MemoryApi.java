@@ -104,8 +104,10 @@ public interface MemoryApi extends AutoCloseable {
 
     /**
      * Sets a tunable: {@code thp} (always|madvise|never), {@code mthp 64K} (always|inherit|madvise|never),
-     * {@code max_map_count} (a number), {@code swap} (a swap device of that many bytes; 0 or {@code none} removes
-     * it). Throws {@link IllegalArgumentException} with a user-facing message
+     * {@code shmem_thp} (always|within_size|advise|never|deny|force), {@code shmem_mthp 64K}
+     * (always|inherit|within_size|advise|never), {@code max_map_count} (a number), {@code swap} /
+     * {@code swap partition} (a swap file / a swap block device of that many bytes; 0 or {@code none} removes it).
+     * Throws {@link IllegalArgumentException} with a user-facing message
      * for an unknown tunable or value.
      */
     void set(String key, String value);

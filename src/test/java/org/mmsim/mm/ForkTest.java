@@ -63,6 +63,25 @@ class ForkTest {
     }
 
     @Test
+    void arm64ForkKeepsTheParentsContpteBlockAndBuildsOneInTheChild() {
+        SimBackend b = mthp64(Arch.ARM64);
+        long p = b.mmap(A, 64 << 10, RW, ANON, -1, 0);
+        b.memset(p, 1, 64 << 10);
+        long[] before = b.counters();
+        long child = b.fork();
+        long[] after = b.counters();
+        Arch arch = b.kernel().arch();
+        assertEquals(0, after[Event.CONTPTE_UNFOLD.ordinal()] - before[Event.CONTPTE_UNFOLD.ordinal()],
+                "wrprotect_ptes over a whole block keeps it cont");
+        assertEquals(32, after[Event.PTE_WRITE.ordinal()] - before[Event.PTE_WRITE.ordinal()]);
+        assertEquals(2, after[Event.PTE_BATCH_OP.ordinal()] - before[Event.PTE_BATCH_OP.ordinal()]);
+        for (long a = p; a < p + (64 << 10); a += 4096) {
+            assertTrue(arch.pteCont(pte(b.mm(), a)) && !arch.pteWrite(pte(b.mm(), a)));
+            assertTrue(arch.pteCont(pte(b.mm(child), a)) && !arch.pteWrite(pte(b.mm(child), a)));
+        }
+    }
+
+    @Test
     void parentWriteCopiesOnePageAndTheChildKeepsItsData() {
         for (Arch arch : new Arch[] {Arch.X86_64, Arch.ARM64}) {
             SimBackend b = mthp64(arch);
@@ -149,6 +168,17 @@ class ForkTest {
         assertTrue(b.mapped(p + 8192));
         assertEquals(0, b.peek(p + 8192), "wiped: a fresh zero page");
         assertNull(b.mm(child).vmaLookup(p + 8192).anonVma());
+    }
+
+    @Test
+    void mlockIsNotInheritedAndForkDoesNotMergeTheNeighboursThatLeaves() {
+        // dup_mmap copies VMAs one by one: clearing VM_LOCKED can leave identical neighbours apart in the child
+        SimBackend b = new SimBackend(Arch.X86_64, FeatureSet.patched(), true);
+        long a = b.mmap(A, 8192, Uapi.PROT_READ, ANON | Uapi.MAP_LOCKED | Uapi.MAP_FIXED, -1, 0);
+        b.mmap(A + 8192, 8192, Uapi.PROT_READ, ANON | Uapi.MAP_FIXED, -1, 0);
+        long c = b.fork();
+        assertEquals(2, b.mm(c).intersecting(a, a + 16384).size());
+        assertFalse(b.mm(c).vmaLookup(a).has(VmFlags.VM_LOCKED));
     }
 
     @Test

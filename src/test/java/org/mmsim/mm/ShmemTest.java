@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Event;
 import org.mmsim.phys.PhysMem;
-import org.mmsim.workload.Segfault;
 import org.mmsim.workload.SimBackend;
 
 /** MAP_SHARED|MAP_ANONYMOUS memory backed by a shmem object (mm/shmem.c): sharing, lifetime, mTHP policy. */
@@ -85,12 +84,18 @@ class ShmemTest {
     }
 
     @Test
-    void growingBeyondTheObjectSizeFaultsLikeSigbus() {
+    void aMappingGrownByMremapSharesTheNewPagesToo() {
+        // live 6.18 (docs/kernel-oracle.md): no SIGBUS beyond the original size; a forked child sees the pages
         SimBackend b = backend(Arch.X86_64);
         long s = b.mmap(A, 4096, RW, SHARED, -1, 0);
-        assertEquals(s, b.mremap(s, 4096, 8192, 0, 0));
-        b.poke(s, 1);
-        assertThrows(Segfault.class, () -> b.poke(s + 4096, 1), "i_size is still one page");
+        assertEquals(s, b.mremap(s, 4096, 3 * 4096, 0, 0));
+        b.poke(s + 4096, 3);
+        long c = b.fork();
+        b.switchTo(c);
+        assertEquals(3, b.peek(s + 4096));
+        b.poke(s + 8192, 9);
+        b.switchTo(0);
+        assertEquals(9, b.peek(s + 8192));
     }
 
     @Test
@@ -136,6 +141,29 @@ class ShmemTest {
         assertEquals(9, orderAt(within, s), "the first 2M lie within i_size");
         within.poke(s + (2 << 20), 1);
         assertEquals(0, orderAt(within, s + (2 << 20)), "the second 2M would pass i_size");
+    }
+
+    @Test
+    void madvRemovePunchesAHoleInEveryProcess() {
+        SimBackend b = backend(Arch.X86_64);
+        b.set("shmem_mthp 16K", "always");
+        PhysMem phys = b.kernel().env().phys;
+        long s = b.mmap(A, 64 << 10, RW, SHARED, -1, 0);
+        b.memset(s, 8, 64 << 10);
+        long c = b.fork();
+        b.switchTo(c);
+        assertEquals(8, b.peek(s + (20 << 10)), "the child maps the pages too");
+        b.switchTo(0);
+        assertEquals(16, phys.allocatedFrames());
+        assertEquals(0, b.madvise(s + (16 << 10), 20 << 10, Uapi.MADV_REMOVE));
+        assertEquals(12, phys.allocatedFrames(), "the wholly covered 16K folio left the page cache");
+        b.switchTo(c);
+        assertFalse(b.present(s + (20 << 10)), "unmap_mapping_range zapped the child's mapping too");
+        assertEquals(0, b.peek(s + (20 << 10)));
+        assertEquals(0, b.peek(s + (35 << 10)), "the partly covered folio had the covered page zeroed");
+        assertEquals(8, b.peek(s + (36 << 10)));
+        assertEquals(-1, b.madvise(b.mmap(0, 4096, RW, Uapi.MAP_PRIVATE | Uapi.MAP_ANONYMOUS, -1, 0), 4096, Uapi.MADV_REMOVE));
+        assertEquals(Errno.EINVAL, b.errno());
     }
 
     @Test
