@@ -47,7 +47,7 @@ public final class Kernel {
     /**
      * Sets a tunable, as a script's {@code set} does: everything {@link org.mmsim.mm.Tunables#set} knows, plus
      * {@code memory} (physical memory size in bytes), {@code swap} (a swap file of that many bytes) and
-     * {@code swap partition} (a swap block device); 0 or {@code none} removes the swap, which, as swapoff would need
+     * {@code swap partition} (a swap block device), {@code swap zram} (a synchronous block device); 0 or {@code none} removes the swap, which, as swapoff would need
      * everything swapped back in, is refused while in use.
      */
     public void set(String key, String value) {
@@ -63,7 +63,7 @@ public final class Kernel {
             return;
         }
         String k = key.trim();
-        if (k.equals("swap") || k.equals("swap partition")) {
+        if (k.equals("swap") || k.equals("swap partition") || k.equals("swap zram")) {
             String v = value.trim();
             long bytes;
             if (v.equals("none") || v.equals("off")) {
@@ -76,7 +76,11 @@ public final class Kernel {
                 }
             }
             if (bytes < 0) throw new IllegalArgumentException("swap size must not be negative, got " + value);
-            env.swap.setDevice(bytes, k.equals("swap partition"));
+            env.swap.setDevice(bytes, switch (k) {
+                case "swap partition" -> org.mmsim.swap.SwapDevice.Kind.PARTITION;
+                case "swap zram" -> org.mmsim.swap.SwapDevice.Kind.ZRAM;
+                default -> org.mmsim.swap.SwapDevice.Kind.FILE;
+            });
             return;
         }
         env.tunables.set(key, value);

@@ -9,9 +9,9 @@ import org.mmsim.swap.SwapDevice;
 
 /**
  * do_swap_page (mm/memory.c): a fault on a swap PTE maps the page back from the swap cache, or reads it from the
- * device into a new order-0 folio that enters the swap cache (the device is a swap file, not a
- * SWP_SYNCHRONOUS_IO device, so 6.18 swaps in through swapin_readahead at order 0; read-ahead itself, which only
- * fills the swap cache, is not modelled). A large folio still in the swap cache is mapped whole when every PTE of
+ * device: a swap file or partition swaps in through swapin_readahead, into a new order-0 folio that enters the swap
+ * cache (read-ahead itself, which only fills the swap cache, is not modelled); a SWP_SYNCHRONOUS_IO device (zram)
+ * with a swap count of 1 bypasses the swap cache and may read a whole mTHP at once ({@link #swapInDirect}). A large folio still in the swap cache is mapped whole when every PTE of
  * its range names its slots in order, else the one page.
  *
  * <p>The swap PTE's exclusive bit decides whether the page comes back PageAnonExclusive (and writable in a
@@ -34,6 +34,7 @@ final class SwapIn {
         env.counters.inc(Event.FAULT_SWAP);
         long page = addr & ~(Arch.PAGE_SIZE - 1);
         long pfn = sc.lookup(off);
+        if (pfn < 0 && dev.synchronous() && dev.count(off) == 1) return swapInDirect(mm, v, t, i, page, orig, write);
         boolean fresh = pfn < 0;
         if (fresh) {
             pfn = phys.allocFolio(0);
@@ -97,6 +98,74 @@ final class SwapIn {
             return Fault.doWpPage(mm, v, t, i, addr, cur);
         }
         return Fault.OK;
+    }
+
+    /**
+     * The SWP_SYNCHRONOUS_IO path (zram, swap count 1): the page is read straight into a new folio that skips the
+     * swap cache (alloc_swap_folio), which is large when an enabled mTHP order fits: its aligned range lies in the
+     * VMA, the swap offset is aligned like the address, and every PTE of the range is the same swap entry moved by
+     * its index with no slot cached and the same zero mark (can_swapin_thp). The folio is certainly exclusive; its
+     * slots are freed.
+     */
+    private static int swapInDirect(Mm mm, Vma v, long[] t, int i, long page, long orig, boolean write) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        PhysMem phys = env.phys;
+        SwapCache sc = env.swap;
+        long off = arch.swpOffset(orig);
+        int order = 0;
+        for (int o = Arch.PMD_ORDER - 1; o >= 2; o--) {
+            if (!Thp.orderAllowed(env.tunables, v, o) || !Thp.suitable(v, page, o)) continue;
+            int n = 1 << o;
+            long idx = (page >>> Arch.PAGE_SHIFT) & (n - 1);
+            if ((off & (n - 1)) != idx) continue;
+            if (canSwapinThp(env, t, i - (int) idx, orig, idx, n)) {
+                order = o;
+                break;
+            }
+        }
+        long head = order > 0 ? phys.allocFolio(order) : -1;
+        if (head < 0) {
+            if (order > 0) env.counters.inc(Event.MTHP_FALLBACK);
+            order = 0;
+            head = phys.allocFolio(0);
+            if (head < 0) return Fault.OOM;
+        }
+        int nr = 1 << order;
+        long idx = (page >>> Arch.PAGE_SHIFT) & (nr - 1);
+        long start = page - (idx << Arch.PAGE_SHIFT);
+        int first = i - (int) idx;
+        long off0 = off - idx;
+        sc.readDirect(off0, head, nr);
+        phys.folioSet(head, (short) (PhysMem.PG_ANON | PhysMem.PG_SWAPBACKED));
+        for (long p = head; p < head + nr; p++) phys.setPageAnonExclusive(p, true);
+        phys.mapcountAdd(head, nr, 1);
+        phys.refAdd(head, nr - 1);
+        phys.setFolioMapping(head, v.anonVma, v.pgoffOf(start));
+        sc.put(off0, nr);
+        long pte = arch.pteMkyoung(arch.mkPte(head, v.prot(), v.isShared()));
+        if (arch.swpSoftDirty(orig)) pte = arch.pteMksoftDirty(pte);
+        if (v.has(VmFlags.VM_WRITE)) {
+            pte = arch.pteMkwrite(pte);
+            if (write) pte = arch.pteMkdirty(pte);
+        }
+        env.pte.setPtes(t, first, start, pte, nr);
+        mm.anonRss += nr;
+        mm.swapEnts -= nr;
+        return Fault.OK;
+    }
+
+    /** can_swapin_thp: the n PTEs from index fi are orig moved by -idx..n-idx, none cached, zero marks alike. */
+    private static boolean canSwapinThp(MmEnv env, long[] t, int fi, long orig, long idx, int n) {
+        Arch arch = env.arch;
+        SwapDevice dev = env.swap.device();
+        long first = arch.pteMoveSwpOffset(orig, -idx);
+        long off0 = arch.swpOffset(first);
+        for (int j = 0; j < n; j++) {
+            if (env.pte.ptepGetRaw(t, fi + j) != arch.pteMoveSwpOffset(first, j)) return false;
+            if (dev.hasCache(off0 + j) || dev.zeroMarked(off0 + j) != dev.zeroMarked(off0)) return false;
+        }
+        return true;
     }
 
     /** True if the n entries from table index fi are the swap entries of a folio whose page idx is named by orig. */

@@ -226,7 +226,8 @@ final class Vmscan {
             if (phys.folioTest(head, PhysMem.PG_DIRTY)) {
                 phys.folioClear(head, PhysMem.PG_DIRTY);
                 // pageout: written data goes to the device asynchronously and the folio is kept (in the swap
-                // cache) until a later reclaim pass; a zero-filled folio needs no I/O and is freed now.
+                // cache) until a later reclaim pass; a zero-filled folio needs no I/O and, like a folio written
+                // to a synchronous device (zram), is freed now.
                 if (!sc.writeOut(head)) continue;
             }
             if (sc.delete(head) == 0) phys.freeFolio(head);

@@ -38,7 +38,7 @@ public final class SwapCache {
      * swapon/swapoff: a device of {@code bytes} (a block device or a swap file), or none for 0. Replacing or
      * removing a device is refused while any of its slots is in use (IllegalArgumentException naming the number).
      */
-    public void setDevice(long bytes, boolean blockDevice) {
+    public void setDevice(long bytes, SwapDevice.Kind kind) {
         if (device != null && device.used() > 0) {
             throw new IllegalArgumentException("swap is in use (" + device.used() + " slots): swapoff would have to swap "
                     + "everything back in first, which the model does not do");
@@ -48,7 +48,7 @@ public final class SwapCache {
             slotPfn = new long[0];
             return;
         }
-        SwapDevice d = new SwapDevice(bytes, blockDevice);
+        SwapDevice d = new SwapDevice(bytes, kind);
         device = d;
         slotPfn = new long[(int) d.slots()];
         Arrays.fill(slotPfn, -1);
@@ -147,8 +147,8 @@ public final class SwapCache {
 
     /**
      * swap_writeout of a swap-cache folio: a zero-filled folio only marks its slots zero (SWPOUT_ZERO, no I/O) and
-     * true is returned; otherwise every page is written (PSWPOUT) and false is returned: the write is asynchronous
-     * and the folio stays in the swap cache.
+     * true is returned; otherwise every page is written (PSWPOUT), and the result says whether the write is done:
+     * true on a synchronous device (zram), false elsewhere (asynchronous writeback: the folio stays in the swap cache).
      */
     public boolean writeOut(long head) {
         long off = folioSwap(head);
@@ -162,7 +162,18 @@ public final class SwapCache {
         }
         for (int j = 0; j < nr; j++) device.write(off + j, phys, head + j);
         counters.add(Event.PSWPOUT, nr);
-        return false;
+        return device.synchronous();
+    }
+
+    /**
+     * Reads nr slots from {@code off} straight into the new folio {@code head} without the swap cache (the
+     * SWP_SYNCHRONOUS_IO path of do_swap_page); zero-marked slots give zeros (SWPIN_ZERO), others are read (PSWPIN).
+     */
+    public void readDirect(long off, long head, int nr) {
+        for (int j = 0; j < nr; j++) {
+            counters.inc(device.zeroMarked(off + j) ? Event.SWPIN_ZERO : Event.PSWPIN);
+            device.read(off + j, phys, head + j);
+        }
     }
 
     /**

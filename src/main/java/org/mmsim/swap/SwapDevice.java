@@ -27,7 +27,18 @@ public final class SwapDevice {
     /** The swap type of the device in swap entries (one device: type 0). */
     public static final int TYPE = 0;
 
+    /** What the swap space is: a swap file, a block device, or zram (a synchronous block device in RAM). */
+    public enum Kind {
+        /** A regular file on a file system: single slots only (no SWP_BLKDEV). */
+        FILE,
+        /** A partition or a loop device: SWP_BLKDEV; asynchronous I/O. */
+        PARTITION,
+        /** zram: SWP_BLKDEV and SWP_SYNCHRONOUS_IO (writes complete at once; swap-in may skip the swap cache). */
+        ZRAM
+    }
+
     private final int slots;
+    private final Kind kind;
     private final boolean blockDevice;
     private final int[] count;
     private final boolean[] cached;
@@ -38,9 +49,10 @@ public final class SwapDevice {
     private final int[] cursor = new int[PhysMem.MAX_ORDER + 1];
     private long used;
 
-    /** A device of {@code bytes} (whole pages, the header page included): a block device or a swap file. */
-    public SwapDevice(long bytes, boolean blockDevice) {
-        this.blockDevice = blockDevice;
+    /** A device of {@code bytes} (whole pages, the header page included) of a kind. */
+    public SwapDevice(long bytes, Kind kind) {
+        this.kind = kind;
+        this.blockDevice = kind != Kind.FILE;
         long n = bytes / PhysMem.PAGE_SIZE;
         if (n < 2) throw new IllegalArgumentException("swap must be at least 8K (one header page and one slot)");
         if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("swap larger than 8 TiB is not modelled");
@@ -54,6 +66,12 @@ public final class SwapDevice {
 
     /** True for a block device (large folios get runs of slots), false for a swap file (single slots only). */
     public boolean blockDevice() { return blockDevice; }
+
+    /** SWP_SYNCHRONOUS_IO: writes complete before reclaim goes on and swap-in may bypass the swap cache (zram). */
+    public boolean synchronous() { return kind == Kind.ZRAM; }
+
+    /** The kind of the device. */
+    public Kind kind() { return kind; }
 
     /** Slots of the device, the header slot included (the swap file's pages). */
     public long slots() { return slots; }

@@ -96,7 +96,8 @@ class SwapProperties {
         b.set("thp", r.nextInt(5) == 0 ? "always" : "never");
         b.set("mthp 64K", "always");
         if (r.nextBoolean()) b.set("mthp 16K", "always");
-        b.set(r.nextBoolean() ? "swap" : "swap partition", r.nextInt(4) == 0 ? "256K" : "32M");
+        String[] kinds = {"swap", "swap partition", "swap zram"};
+        b.set(kinds[r.nextInt(kinds.length)], r.nextInt(4) == 0 ? "256K" : "32M");
         if (planted) SwapTestSupport.plantSubBatchRestoreBug(b);
         Procs ps = new Procs();
         for (Step step : program(seed, 50)) apply(b, ps, step);

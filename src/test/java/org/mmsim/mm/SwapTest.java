@@ -319,6 +319,31 @@ class SwapTest {
         }
     }
 
+    /** zram: written folios are freed at once; a fault reads the whole 64K folio back past the swap cache. */
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void zramFreesAtOnceAndSwapsInWholeLargeFolios(String arch) {
+        SimBackend b = sim(arch, true, "64K");
+        b.set("swap zram", "64M");
+        b.mmap(A, 4 * K64, RW, PRIV, -1, 0);
+        b.pattern(A, 4 * K64, 13);
+        long sum = b.checksum(A, 4 * K64);
+        b.madvise(A, 4 * K64, MADV_PAGEOUT);
+        assertEquals(0, b.kernel().env().phys.allocatedFrames(), "a synchronous write frees the folios at once");
+        assertEquals(64, dev(b).used());
+        b.peek(A + K64 + 5 * P);
+        assertAll(b, A + K64, K64, false);
+        assertAll(b, A, K64, true);
+        assertEquals(16, count(b, Event.PSWPIN), "one fault read the whole 64K folio");
+        assertEquals(1, count(b, Event.FAULT_SWAP));
+        assertEquals(48, dev(b).used(), "its slots are free: the folio skipped the swap cache");
+        b.poke(A + K64, 1);
+        assertEquals(0, count(b, Event.FAULT_WP_COPY), "exclusive and writable");
+        b.poke(A + K64, org.mmsim.workload.Patterns.byteAt(13, K64));
+        assertEquals(sum, b.checksum(A, 4 * K64));
+        assertEquals(0, b.mm().swapEnts());
+        assertEquals(0, dev(b).used());
+    }
+
     @Test
     void swapoffIsRefusedWhileSlotsAreInUse() {
         SimBackend b = sim("x86_64", true, null);
