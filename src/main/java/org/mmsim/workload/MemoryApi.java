@@ -106,7 +106,8 @@ public interface MemoryApi extends AutoCloseable {
      * Sets a tunable: {@code thp} (always|madvise|never), {@code mthp 64K} (always|inherit|madvise|never),
      * {@code shmem_thp} (always|within_size|advise|never|deny|force), {@code shmem_mthp 64K}
      * (always|inherit|within_size|advise|never), {@code max_map_count} (a number), {@code swap} /
-     * {@code swap partition} (a swap file / a swap block device of that many bytes; 0 or {@code none} removes it).
+     * {@code swap partition} / {@code swap zram} (a swap file / block device / zram device of that many bytes; 0 or
+     * {@code none} removes it).
      * Throws {@link IllegalArgumentException} with a user-facing message
      * for an unknown tunable or value.
      */
