@@ -10,9 +10,10 @@ import org.mmsim.swap.SwapDevice;
 /**
  * do_swap_page (mm/memory.c): a fault on a swap PTE maps the page back from the swap cache, or reads it from the
  * device: a swap file or partition swaps in through swapin_readahead, into a new order-0 folio that enters the swap
- * cache (read-ahead itself, which only fills the swap cache, is not modelled); a SWP_SYNCHRONOUS_IO device (zram)
- * with a swap count of 1 bypasses the swap cache and may read a whole mTHP at once ({@link #swapInDirect}). A large folio still in the swap cache is mapped whole when every PTE of
- * its range names its slots in order, else the one page.
+ * cache (read-ahead itself, which only fills the swap cache, is not modelled); a large folio still in the swap
+ * cache is mapped whole when its range is aligned, inside the VMA and the PMD, and every PTE of it holds its swap
+ * entry in order (the 6.18 large swap-cache path), else the one page; a SWP_SYNCHRONOUS_IO device (zram)
+ * with a swap count of 1 bypasses the swap cache and may read a whole mTHP at once ({@link #swapInDirect}).
  *
  * <p>The swap PTE's exclusive bit decides whether the page comes back PageAnonExclusive (and writable in a
  * writable VMA); the swap counts drop by the pages mapped; the folio leaves the swap cache when swap is more than
@@ -53,7 +54,8 @@ final class SwapIn {
             long idx = pfn - head;
             long s = page - (idx << Arch.PAGE_SHIFT);
             int fi = i - (int) idx;
-            if (s >= v.start && s + ((long) n << Arch.PAGE_SHIFT) <= v.end && fi >= 0 && fi + n <= Arch.PTRS_PER_TABLE
+            if ((s & ((Arch.PAGE_SIZE << phys.folioOrder(head)) - 1)) == 0 && s >= v.start
+                    && s + ((long) n << Arch.PAGE_SHIFT) <= v.end && fi >= 0 && fi + n <= Arch.PTRS_PER_TABLE
                     && swapRun(env, t, fi, orig, idx, n)) {
                 nr = n;
                 start = s;
@@ -168,17 +170,15 @@ final class SwapIn {
         return true;
     }
 
-    /** True if the n entries from table index fi are the swap entries of a folio whose page idx is named by orig. */
+    /**
+     * pte_same + swap_pte_batch: the n entries from table index fi are {@code orig} moved to the folio's first page
+     * and then by one slot each, every other swap bit equal.
+     */
     private static boolean swapRun(MmEnv env, long[] t, int fi, long orig, long idx, int n) {
         Arch arch = env.arch;
-        long expect = arch.pteMoveSwpOffset(orig, -idx);
+        long first = arch.pteMoveSwpOffset(orig, -idx);
         for (int j = 0; j < n; j++) {
-            long e = env.pte.ptepGetRaw(t, fi + j);
-            if (!arch.pteIsSwap(e)) return false;
-            long want = arch.pteMoveSwpOffset(expect, j);
-            // Type and offset must follow; exclusivity and soft-dirty may differ per page.
-            if (arch.swpType(e) != arch.swpType(want) || arch.swpOffset(e) != arch.swpOffset(want)) return false;
-            if (arch.swpExclusive(e) != arch.swpExclusive(orig)) return false;
+            if (env.pte.ptepGetRaw(t, fi + j) != arch.pteMoveSwpOffset(first, j)) return false;
         }
         return true;
     }
