@@ -84,7 +84,6 @@ public final class Fork {
         Arch arch = env.arch;
         long[] cm = child.pt.pmdTable(haddr, true);
         env.counters.add(Event.PTL_LOCK, 2);
-        env.counters.inc(Event.PTE_READ);
         long pte = arch.hugePmdToPte(m[mi]);
         long head = arch.ptePfn(pte);
         if (head != PhysMem.HUGE_ZERO_PFN) {

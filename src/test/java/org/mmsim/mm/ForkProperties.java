@@ -23,7 +23,8 @@ import org.mmsim.workload.SimBackend;
 
 /**
  * Random sequences of fork, exit and switching the current process (what {@code in child { }} does) mixed with
- * private and shared mmap, munmap, mprotect, DONTFORK/WIPEONFORK, writes and reads, in a 4 MiB window (2 PMDs),
+ * private and shared mmap, munmap, mprotect, mremap moves, DONTFORK/WIPEONFORK/DONTNEED/REMOVE, writes and reads,
+ * in a 4 MiB window (2 PMDs),
  * on both architectures and several THP settings. The invariant checker runs after every call (mapcount = the
  * PTE/PMD mappings across all processes, refcounts, anon-exclusive only on pages mapped once, rmap reachability,
  * no leaked folio or page table), and every read is compared with a per-process shadow in which private pages
@@ -35,7 +36,8 @@ class ForkProperties {
     static final long PAGE = 4096;
     static final int RW = Uapi.PROT_READ | Uapi.PROT_WRITE;
 
-    sealed interface Op permits Map, Unmap, Protect, Advise, Poke, Set, Peek, Fork, Exit, Switch {}
+    sealed interface Op permits Map, Unmap, Protect, Advise, Poke, Set, Peek, Fork, Exit, Switch, Move {}
+    record Move(int page, int pages, int dst) implements Op {}
     record Map(int page, int pages, int prot, boolean shared) implements Op {}
     record Unmap(int page, int pages) implements Op {}
     record Protect(int page, int pages, int prot) implements Op {}
@@ -66,12 +68,13 @@ class ForkProperties {
         Arbitrary<Op> fork = Arbitraries.just(new Fork());
         Arbitrary<Op> exit = Arbitraries.integers().between(0, 7).map(Exit::new);
         Arbitrary<Op> sw = Arbitraries.integers().between(0, 7).map(Switch::new);
+        Arbitrary<Op> move = Combinators.combine(page, pages, page).as(Move::new);
         return Arbitraries.frequencyOf(Tuple.of(4, map), Tuple.of(1, unmap), Tuple.of(2, protect), Tuple.of(2, advise),
                 Tuple.of(3, poke), Tuple.of(3, set), Tuple.of(3, peek), Tuple.of(3, fork), Tuple.of(1, exit),
-                Tuple.of(3, sw)).list().ofMinSize(5).ofMaxSize(35);
+                Tuple.of(3, sw), Tuple.of(2, move)).list().ofMinSize(5).ofMaxSize(35);
     }
 
-    @Property(tries = 150)
+    @Property(tries = 200)
     void forkExitAndChildBlocksKeepEveryInvariant(@ForAll("ops") List<Op> ops, @ForAll boolean arm,
             @ForAll @IntRange(min = 0, max = 3) int thpMode) {
         SimBackend b = new SimBackend(arm ? Arch.ARM64 : Arch.X86_64, FeatureSet.patched(), true);
@@ -256,6 +259,36 @@ class ForkProperties {
                     assertEquals(0, b.exit(h));
                     procs.remove(h);
                     if (current == h) current = 0;
+                }
+                case Move mv -> {
+                    // mremap(MAYMOVE|FIXED) of a range inside one VMA to a destination that does not overlap it
+                    int n = Math.min(mv.pages(), Math.min(PAGES - mv.page(), PAGES - mv.dst()));
+                    long src = BASE + mv.page() * PAGE;
+                    long dst = BASE + mv.dst() * PAGE;
+                    if (mv.page() < mv.dst() + n && mv.dst() < mv.page() + n) return;
+                    if (!allMapped(pr, mv.page(), mv.page() + n) || b.vmas(src, n * PAGE) != 1) return;
+                    assertEquals(dst, b.mremap(src, n * PAGE, n * PAGE, Uapi.MREMAP_MAYMOVE | Uapi.MREMAP_FIXED, dst));
+                    Proc moved = new Proc();
+                    for (int i = 0; i < n; i++) {
+                        int p = mv.page() + i;
+                        moved.prot[i] = pr.prot[p];
+                        moved.dontfork[i] = pr.dontfork[p];
+                        moved.wipe[i] = pr.wipe[p];
+                        moved.obj[i] = pr.obj[p];
+                        moved.idx[i] = pr.idx[p];
+                        if (pr.bytes.containsKey(p)) moved.bytes.put(i, pr.bytes.get(p));
+                        pr.clear(p);
+                    }
+                    for (int i = 0; i < n; i++) {
+                        int p = mv.dst() + i;
+                        pr.clear(p);
+                        pr.prot[p] = moved.prot[i];
+                        pr.dontfork[p] = moved.dontfork[i];
+                        pr.wipe[p] = moved.wipe[i];
+                        pr.obj[p] = moved.obj[i];
+                        pr.idx[p] = moved.idx[i];
+                        if (moved.bytes.containsKey(i)) pr.bytes.put(p, moved.bytes.get(i));
+                    }
                 }
                 case Switch s -> {
                     List<Long> all = new ArrayList<>(procs.keySet());

@@ -11,13 +11,33 @@ import org.mmsim.workload.script.Builtin.Arity;
 final class ProcessCalls {
     private ProcessCalls() { }
 
+    /** The handles of the {@code in} blocks running now, innermost last (per-run interpreter state). */
+    static final class Blocks {
+        final java.util.ArrayDeque<Long> handles = new java.util.ArrayDeque<>();
+    }
+
+    /** Unwinds to the {@code in} block of a process that has just exited in it. */
+    static final class Exited extends RuntimeException {
+        final long handle;
+
+        Exited(long handle) {
+            super(null, null, false, false);
+            this.handle = handle;
+        }
+    }
+
     static void addTo(Language l) {
         l.addFunction("fork", Arity.exactly(0), "pid_t fork(void)",
                 "the child's handle (a positive number, not its pid), or -1 with errno; the caller stays current",
                 (in, a) -> in.api().fork());
         l.addFunction("exit", Arity.exactly(1), "int exit(pid_t child)",
                 "0 after the child's address space is torn down; -1 with errno ESRCH (not a live child) or EINVAL (0)",
-                (in, a) -> in.api().exit(a[0]));
+                (in, a) -> {
+                    int r = in.api().exit(a[0]);
+                    // A process ending itself inside its own block runs nothing more there, as after exit(2).
+                    if (r == 0 && in.state(Blocks.class, Blocks::new).handles.contains(a[0])) throw new Exited(a[0]);
+                    return r;
+                });
         l.addStatement("in", p -> {
             Span at = p.keyword();
             Expr target = p.expression();
@@ -36,10 +56,16 @@ final class ProcessCalls {
             throw in.error(at, "in: " + e.getMessage());
         }
         boolean done = false;
+        java.util.ArrayDeque<Long> blocks = in.state(Blocks.class, Blocks::new).handles;
+        blocks.addLast(handle);
         try {
             in.exec(body);
             done = true;
+        } catch (Exited e) {
+            if (e.handle != handle) throw e;
+            done = true;
         } finally {
+            blocks.removeLastOccurrence(handle);
             try {
                 in.api().switchTo(before);
             } catch (IllegalArgumentException e) {

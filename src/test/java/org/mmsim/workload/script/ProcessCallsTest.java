@@ -48,6 +48,29 @@ class ProcessCallsTest {
     }
 
     @Test
+    void aChildThatExitsInItsOwnBlockRunsNothingMoreThere() {
+        StringWriter diag = new StringWriter();
+        RunResult r = run("""
+                p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS)
+                poke(p, 1)
+                child = fork()
+                in child {
+                    grandchild = fork()
+                    in grandchild {
+                        exit(child)
+                        poke(p, 7)
+                    }
+                    poke(p, 8)
+                }
+                expect peek(p) == 1, "nothing after exit(child) ran, in the child or in the parent"
+                expect exit(child) == -1 && errno == ESRCH
+                expect exit(grandchild) == 0
+                """, sim(), diag);
+        assertEquals("", diag.toString());
+        assertEquals(3, r.passed());
+    }
+
+    @Test
     void aBlockInAProcessThatIsNotLiveIsARuntimeErrorAtTheStatement() {
         ScriptError e = assertThrows(ScriptError.class, () -> run("c = fork()\nexit(c)\n  in c { }\n", sim(), new StringWriter()));
         assertEquals("p.mms:3:3: in: process 1 has exited", e.getMessage());
