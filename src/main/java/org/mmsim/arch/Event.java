@@ -64,6 +64,42 @@ public enum Event {
     FAULT_SIGSEGV,
     /** PMD mapping split into PTEs. */
     THP_SPLIT_PMD,
+    /** A single-entry PTE clear call (get_and_clear_full_ptes or clear_full_ptes with nr == 1): work issued one by one. */
+    PTE_CLEAR_SINGLE,
+    /** A large folio split into order-0 folios (split_folio). */
+    FOLIO_SPLIT,
+    /** Swap slots allocated for a folio (folio_alloc_swap), one per folio. */
+    SWAP_ALLOC,
+    /** A large folio's swap allocation failed and it was split to swap its pages one by one (swpout_fallback). */
+    SWPOUT_FALLBACK,
+    /** A swap-count increment call (folio_dup_swap / swap_duplicate): takes the cluster lock once, however many slots. */
+    SWAP_DUP,
+    /** A swap-count decrement call (folio_put_swap / swap_free_nr): one cluster lock. */
+    SWAP_PUT,
+    /** A folio added to the swap cache. */
+    SWAPCACHE_ADD,
+    /** A folio deleted from the swap cache. */
+    SWAPCACHE_DEL,
+    /** A folio_try_share_anon_rmap call (clears PageAnonExclusive before a swap PTE is written). */
+    ANON_SHARE,
+    /** try_to_unmap_one batches: one per run of PTEs cleared together (1 page each without batching). */
+    TTU_BATCH,
+    /** A try_to_unmap that failed and restored the PTEs it had cleared. */
+    TTU_RESTORE,
+    /** Pages written to the swap device (PSWPOUT). */
+    PSWPOUT,
+    /** Zero-filled pages swapped out without I/O, only marked zero (SWPOUT_ZERO). */
+    SWPOUT_ZERO,
+    /** Pages read from the swap device (PSWPIN). */
+    PSWPIN,
+    /** Pages swapped in as zero-filled from the zero mark, without I/O (SWPIN_ZERO). */
+    SWPIN_ZERO,
+    /** A fault on a swap entry (do_swap_page). */
+    FAULT_SWAP,
+    /** Lazy-free (MADV_FREE'd, clean) pages discarded by reclaim (PGLAZYFREED). */
+    PGLAZYFREED,
+    /** Pages reclaimed (freed) by MADV_PAGEOUT. */
+    PGRECLAIM,
     /** Folio allocations by order. */
     FOLIO_ALLOC_0, FOLIO_ALLOC_1, FOLIO_ALLOC_2, FOLIO_ALLOC_3, FOLIO_ALLOC_4, FOLIO_ALLOC_5,
     FOLIO_ALLOC_6, FOLIO_ALLOC_7, FOLIO_ALLOC_8, FOLIO_ALLOC_9, FOLIO_ALLOC_10,

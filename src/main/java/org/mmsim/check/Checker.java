@@ -11,6 +11,8 @@ import org.mmsim.mm.Shmem;
 import org.mmsim.mm.Vma;
 import org.mmsim.mm.VmFlags;
 import org.mmsim.phys.PhysMem;
+import org.mmsim.swap.SwapCache;
+import org.mmsim.swap.SwapDevice;
 
 /**
  * The invariant checker (KERNEL_FACTS §9.3): walks every address space and page table of a machine and verifies
@@ -19,7 +21,9 @@ import org.mmsim.phys.PhysMem;
  * check merging); every present PTE or PMD lies in a VMA,
  * respects its protection and points into a live folio (or the zero page); a writable anonymous mapping is
  * PageAnonExclusive; mapcounts, refcounts and RSS equal what the tables say; arm64 contpte blocks are well
- * formed; no folio is allocated without a mapping; no page table is left where no VMA needs it.
+ * formed; no folio is allocated without a mapping (or a page or swap cache); no page table is left where no VMA
+ * needs it; every swap PTE names a slot in use, swap counts equal the swap PTEs naming each slot, MM_SWAPENTS equals
+ * the swap PTEs of each mm, and the swap cache and the slots point at each other.
  *
  * <p>The check is machine-wide: mapcounts and references are summed over the page tables of every process, a
  * shmem folio's page-cache references are added to its mappings', PageAnonExclusive is allowed only on a page
@@ -34,6 +38,9 @@ public final class Checker {
     private final Map<Long, Integer> pteMaps = new HashMap<>();
     /** PMD mappings per folio head. */
     private final Map<Long, Integer> pmdMaps = new HashMap<>();
+    /** Swap PTEs per slot. */
+    private final Map<Long, Integer> swapRefs = new HashMap<>();
+    private final SwapCache swap;
     /** Page-cache references per folio head (one per page of each cached folio). */
     private final Map<Long, Integer> cacheRefs = new HashMap<>();
     private long tables;
@@ -42,6 +49,7 @@ public final class Checker {
         this.kernel = kernel;
         this.arch = kernel.arch();
         this.phys = kernel.env().phys;
+        this.swap = kernel.env().swap;
     }
 
     /** Checks every invariant; throws {@link InvariantViolation} naming the first one broken. */
@@ -72,6 +80,7 @@ public final class Checker {
         long live = kernel.env().tables.liveCount();
         if (live != tables) fail("%d page tables are allocated but live processes hold %d (leak)", live, tables);
         checkFolios();
+        checkSwap();
     }
 
     /** The reverse map must find this mapping: the folio's owner is on the VMA's chain at the VMA's index. */
@@ -103,6 +112,7 @@ public final class Checker {
 
     private void checkTables(Mm mm) {
         long[] rss = {0, 0};
+        long[] swapEnts = {0};
         mm.pageTables().forEachTable((level, base, t) -> {
             tables++;
             long span = level == 1 ? Arch.PUD_SIZE * 512 : level == 2 ? Arch.PUD_SIZE : Arch.PMD_SIZE;
@@ -117,7 +127,11 @@ public final class Checker {
                 }
             } else if (level == 3) {
                 for (int i = 0; i < 512; i++) {
-                    if (t[i] != 0) {
+                    if (t[i] == 0) continue;
+                    if (arch.pteIsSwap(t[i])) {
+                        checkSwapPte(mm, base + ((long) i << Arch.PAGE_SHIFT), t[i]);
+                        swapEnts[0]++;
+                    } else {
                         int kind = checkPte(mm, base + ((long) i << Arch.PAGE_SHIFT), t[i]);
                         if (kind >= 0) rss[kind]++;
                     }
@@ -125,6 +139,7 @@ public final class Checker {
                 if (arch.hasContpte()) checkContBlocks(base, t);
             }
         });
+        if (swapEnts[0] != mm.swapEnts()) fail("mm#%d MM_SWAPENTS is %d but the tables hold %d swap entries", mm.id(), mm.swapEnts(), swapEnts[0]);
         if (rss[0] != mm.anonRss()) fail("mm#%d anon RSS is %d but the tables map %d anonymous pages", mm.id(), mm.anonRss(), rss[0]);
         if (rss[1] != mm.shmemRss()) fail("mm#%d shmem RSS is %d but the tables map %d shmem pages", mm.id(), mm.shmemRss(), rss[1]);
     }
@@ -159,7 +174,6 @@ public final class Checker {
     private int checkPte(Mm mm, long addr, long pte) {
         Vma v = mm.vmaLookup(addr);
         if (v == null) fail("PTE %x at 0x%x outside any VMA", pte, addr);
-        if (!arch.ptePresent(pte)) fail("non-present PTE %x at 0x%x but swap is not modelled", pte, addr);
         checkProt(v, addr, pte);
         long pfn = arch.ptePfn(pte);
         if (arch.pteSpecial(pte)) {
@@ -182,6 +196,59 @@ public final class Checker {
         boolean anon = phys.folioTest(phys.folioHead(pfn), PhysMem.PG_ANON);
         if (anon == (v.shmem() != null)) fail("%s page pfn %d mapped at 0x%x in %s", anon ? "anonymous" : "shmem", pfn, addr, v);
         checkRmap(v, addr, pfn);
+    }
+
+    /** A swap PTE names a slot in use on the device; the slot's swap count must equal the swap PTEs naming it. */
+    private void checkSwapPte(Mm mm, long addr, long pte) {
+        if (mm.vmaLookup(addr) == null) fail("swap PTE %x at 0x%x outside any VMA", pte, addr);
+        SwapDevice dev = swap.device();
+        if (dev == null) fail("swap PTE %x at 0x%x but the machine has no swap device", pte, addr);
+        long off = arch.swpOffset(pte);
+        if (arch.swpType(pte) != SwapDevice.TYPE || off <= 0 || off >= dev.slots() || !dev.inUse(off)) {
+            fail("swap PTE at 0x%x names slot %d, which is not in use", addr, off);
+        }
+        long cached = swap.lookup(off);
+        if (arch.swpExclusive(pte) && cached >= 0 && phys.mapcount(cached) > 0) {
+            fail("exclusive swap PTE at 0x%x names slot %d whose cached page pfn %d is still mapped", addr, off, cached);
+        }
+        swapRefs.merge(off, 1, Integer::sum);
+    }
+
+    /**
+     * Swap counts equal the swap PTEs naming each slot; every swap-cache folio is live, flagged, owns its slots and
+     * is still needed (mapped, or some swap PTE names it); the device's used count matches.
+     */
+    private void checkSwap() {
+        SwapDevice dev = swap.device();
+        if (dev == null) {
+            if (!swap.folios().isEmpty()) fail("swap-cache folios without a swap device");
+            return;
+        }
+        long used = 0;
+        for (long off = 1; off < dev.slots(); off++) {
+            int want = swapRefs.getOrDefault(off, 0);
+            if (dev.count(off) != want) fail("swap slot %d has swap count %d but %d swap PTEs name it", off, dev.count(off), want);
+            if (dev.hasCache(off) && swap.lookup(off) < 0) fail("swap slot %d is marked cached but no folio caches it", off);
+            if (!dev.hasCache(off) && swap.lookup(off) >= 0) fail("swap slot %d is cached by pfn %d without the cache mark", off, swap.lookup(off));
+            if (dev.inUse(off)) used++;
+        }
+        if (used != dev.used()) fail("swap device counts %d slots in use, %d are", dev.used(), used);
+        for (var e : swap.folios().entrySet()) {
+            long head = e.getKey();
+            long off = e.getValue();
+            if (!phys.isAllocatedHead(head)) fail("swap cache holds pfn %d, which is not a live folio", head);
+            if (!phys.folioTest(head, PhysMem.PG_SWAPCACHE)) fail("swap-cache folio pfn %d lacks PG_swapcache", head);
+            int nr = phys.folioNrPages(head);
+            if ((off & (nr - 1)) != 0) fail("swap-cache folio pfn %d of %d pages sits on unaligned slot %d", head, nr, off);
+            boolean named = false;
+            for (int j = 0; j < nr; j++) {
+                if (swap.lookup(off + j) != head + j) fail("slot %d does not point back to page pfn %d", off + j, head + j);
+                named |= dev.count(off + j) > 0;
+            }
+            if (phys.largeMapcount(head) == 0 && phys.entireMapcount(head) == 0 && !named) {
+                fail("swap-cache folio pfn %d is neither mapped nor named by a swap PTE (leak)", head);
+            }
+        }
     }
 
     /** A present entry must not give more access than its VMA. */
@@ -238,6 +305,10 @@ public final class Checker {
             }
             int nr = phys.folioNrPages(pfn);
             int refs = refsByHead.getOrDefault(pfn, 0) + cacheRefs.getOrDefault(pfn, 0);
+            if (phys.folioTest(pfn, PhysMem.PG_SWAPCACHE)) {
+                if (swap.folioSwap(pfn) < 0) fail("folio pfn %d has PG_swapcache but is not in the swap cache", pfn);
+                refs += nr;
+            }
             if (refs == 0) fail("folio pfn %d (order %d) is allocated but nothing maps or caches it (leak)", pfn, phys.folioOrder(pfn));
             if (phys.refcount(pfn) != refs) fail("folio pfn %d has refcount %d but %d mappings", pfn, phys.refcount(pfn), refs);
             if (nr > 1 && phys.largeMapcount(pfn) != largeByHead.getOrDefault(pfn, 0)) {

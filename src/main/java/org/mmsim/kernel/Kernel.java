@@ -46,7 +46,9 @@ public final class Kernel {
 
     /**
      * Sets a tunable, as a script's {@code set} does: everything {@link org.mmsim.mm.Tunables#set} knows, plus
-     * {@code memory} (physical memory size in bytes).
+     * {@code memory} (physical memory size in bytes), {@code swap} (a swap file of that many bytes) and
+     * {@code swap partition} (a swap block device), {@code swap zram} (a synchronous block device); 0 or {@code none} removes the swap, which, as swapoff would need
+     * everything swapped back in, is refused while in use.
      */
     public void set(String key, String value) {
         if (key.trim().equals("memory")) {
@@ -58,6 +60,27 @@ public final class Kernel {
             }
             if (bytes < (8L << 20)) throw new IllegalArgumentException("memory must be at least 8M");
             env.phys.setBytes(bytes);
+            return;
+        }
+        String k = key.trim();
+        if (k.equals("swap") || k.equals("swap partition") || k.equals("swap zram")) {
+            String v = value.trim();
+            long bytes;
+            if (v.equals("none") || v.equals("off")) {
+                bytes = 0;
+            } else {
+                try {
+                    bytes = org.mmsim.mm.Tunables.parseNumber(v);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(k + " needs a size in bytes (or 0 / none for no swap), got '" + value + "'");
+                }
+            }
+            if (bytes < 0) throw new IllegalArgumentException("swap size must not be negative, got " + value);
+            env.swap.setDevice(bytes, switch (k) {
+                case "swap partition" -> org.mmsim.swap.SwapDevice.Kind.PARTITION;
+                case "swap zram" -> org.mmsim.swap.SwapDevice.Kind.ZRAM;
+                default -> org.mmsim.swap.SwapDevice.Kind.FILE;
+            });
             return;
         }
         env.tunables.set(key, value);

@@ -41,9 +41,7 @@ public final class Fault {
         env.counters.inc(Event.PTL_LOCK);
         long pte = env.pte.ptepGet(t, i);
         if (pte == 0) return doAnonymousPage(mm, v, t, i, addr, write);
-        if (!env.arch.ptePresent(pte)) {
-            throw new IllegalStateException("swap entry at 0x" + Long.toHexString(addr) + " but swap is not modelled");
-        }
+        if (!env.arch.ptePresent(pte)) return SwapIn.doSwapPage(mm, v, t, i, addr, pte, write);
         if (env.arch.pteProtnone(pte)) return NumaHint.doNumaPage(mm, v, t, i, addr, pte);
         if (write && !env.arch.pteWrite(pte)) return doWpPage(mm, v, t, i, addr, pte);
         long entry = env.arch.pteMkyoung(pte);
@@ -267,8 +265,8 @@ public final class Fault {
         env.pte.setPtes(t, i, page, npte, 1);
         if (zero) {
             mm.anonRss++;
-        } else {
-            Rmap.removePtes(phys, pfn, 1);
+        } else if (!Rmap.removePtes(phys, pfn, 1)) {
+            Zap.freeSwapCache(env, phys.folioHead(pfn));
         }
         env.counters.inc(Event.FAULT_WP_COPY);
         return OK;
@@ -283,7 +281,13 @@ public final class Fault {
         long head = phys.folioHead(pfn);
         if (!phys.folioTest(head, PhysMem.PG_ANON)) return false;
         int refs = phys.refcount(head);
-        if (phys.folioOrder(head) == 0) return refs == 1 && !phys.folioTest(head, PhysMem.PG_SWAPCACHE);
+        if (phys.folioOrder(head) == 0) {
+            // wp_can_reuse_anon_folio: a swap-cache page whose slot no swap PTE names leaves the cache first.
+            boolean cached = phys.folioTest(head, PhysMem.PG_SWAPCACHE);
+            if (refs > 1 + (cached ? 1 : 0)) return false;
+            if (cached && !mm.env.swap.freeSwapIfUnused(head)) return false;
+            return phys.refcount(head) == 1;
+        }
         int mapped = phys.largeMapcount(head);
         if (mapped <= 1) return false;
         // folio_maybe_mapped_shared: another address space still maps part of it.

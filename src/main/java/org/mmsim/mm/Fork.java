@@ -111,7 +111,10 @@ public final class Fork {
             int nr = 1;
             if (pte != 0) {
                 if (!arch.ptePresent(pte)) {
-                    throw new IllegalStateException("swap entry at 0x" + Long.toHexString(addr) + " but swap is not modelled");
+                    copySwapPte(parent, child, t, ct, i, addr, pte);
+                    i++;
+                    addr += Arch.PAGE_SIZE;
+                    continue;
                 }
                 if (!arch.pteSpecial(pte)) {
                     long pfn = arch.ptePfn(pte);
@@ -142,6 +145,24 @@ public final class Fork {
             i += nr;
             addr += (long) nr << Arch.PAGE_SHIFT;
         }
+    }
+
+    /**
+     * copy_nonpresent_pte for a swap entry: one more swap reference (swap_duplicate) for the child's copy, and the
+     * page is shared from now on, so the parent's entry loses its exclusive bit too.
+     */
+    private static void copySwapPte(Mm parent, Mm child, long[] t, long[] ct, int i, long addr, long pte) {
+        MmEnv env = parent.env;
+        Arch arch = env.arch;
+        env.swap.dup(arch.swpOffset(pte), 1);
+        if (arch.swpExclusive(pte)) {
+            long shared = arch.swpEntryPte(arch.swpType(pte), arch.swpOffset(pte));
+            if (arch.swpSoftDirty(pte)) shared = arch.swpMksoftDirty(shared);
+            env.pte.setSwapPte(t, i, addr, shared);
+            pte = shared;
+        }
+        env.pte.setSwapPte(ct, i, addr, pte);
+        child.swapEnts++;
     }
 
     /**

@@ -20,9 +20,9 @@ import org.mmsim.phys.PhysMem;
  * ENOMEM for holes and going on. Flag-changing advice goes through {@link Mm#modifyFlags} (split or merge; an
  * ENOMEM there is reported as EAGAIN); a VMA split inside a PMD-mapped THP splits that mapping (§7.6).
  *
- * <p>Not modelled: swap (MADV_PAGEOUT returns 0 and leaves anonymous pages resident, as Linux does without a swap
- * device; the folio splitting its walk may do is not modelled), reclaim (MADV_FREE'd pages stay readable),
- * KSM merging (MERGEABLE/UNMERGEABLE only change the flag), MADV_COLLAPSE, guard regions and memory-failure
+ * <p>MADV_PAGEOUT reclaims through {@link Vmscan} (swap-out, or discard of clean lazy-free folios); MADV_FREE
+ * marks folios lazy-free and drops swap entries in the range. Not modelled: memory pressure (MADV_FREE'd pages
+ * stay readable until MADV_PAGEOUT reclaims them), shmem swap-out (PAGEOUT only unmaps shmem pages), KSM merging (MERGEABLE/UNMERGEABLE only change the flag), MADV_COLLAPSE, guard regions and memory-failure
  * injection (these throw {@link UnsupportedOperationException}).
  */
 public final class Madvise {
@@ -99,9 +99,14 @@ public final class Madvise {
         long f = v.flags;
         switch (advice) {
             case Uapi.MADV_WILLNEED -> { return 0; } // anonymous memory: swap-in readahead only
-            case Uapi.MADV_COLD, Uapi.MADV_PAGEOUT -> {
-                // can_madv_lru_vma; without a swap device anonymous folios cannot be reclaimed: nothing changes.
+            case Uapi.MADV_COLD -> {
+                // can_madv_lru_vma; deactivation only changes LRU order, which the model does not keep.
                 if ((f & (VmFlags.VM_LOCKED | VmFlags.VM_PFNMAP | VmFlags.VM_HUGETLB)) != 0) return -EINVAL;
+                return 0;
+            }
+            case Uapi.MADV_PAGEOUT -> {
+                if ((f & (VmFlags.VM_LOCKED | VmFlags.VM_PFNMAP | VmFlags.VM_HUGETLB)) != 0) return -EINVAL;
+                Vmscan.pageout(mm, v, start, end);
                 return 0;
             }
             case Uapi.MADV_DONTNEED, Uapi.MADV_DONTNEED_LOCKED -> {
@@ -214,7 +219,10 @@ public final class Madvise {
                 while (i < last) {
                     int nr = 1;
                     long pte = ops.ptepGet(t, i);
-                    if (arch.ptePresent(pte) && !arch.pteSpecial(pte)) {
+                    if (arch.pteIsSwap(pte)) {
+                        // madvise_free_pte_range: swapped-out pages are dropped with their swap entries.
+                        nr = Zap.zapSwapPtes(mm, t, i, last - i, pte);
+                    } else if (arch.ptePresent(pte) && !arch.pteSpecial(pte)) {
                         env.counters.inc(Event.FOLIO_LOOKUP);
                         long pfn = arch.ptePfn(pte);
                         long head = phys.folioHead(pfn);
@@ -222,7 +230,8 @@ public final class Madvise {
                         if (n > 1) nr = ops.folioPteBatch(head, t, i, pte, last - i, PteOps.FPB_MERGE_YOUNG_DIRTY);
                         boolean whole = n == 1 || (pfn == head && nr == n);
                         boolean mine = n == 1 ? phys.mapcount(pfn) == 1 : phys.largeMapcount(head) == n;
-                        if (whole && mine && phys.folioTest(head, PhysMem.PG_ANON)) {
+                        if (whole && mine && phys.folioTest(head, PhysMem.PG_ANON)
+                                && (!phys.folioTest(head, PhysMem.PG_SWAPCACHE) || env.swap.freeSwapIfUnused(head))) {
                             ops.clearYoungDirtyPtes(t, i, nr);
                             markLazyFree(phys, head);
                             tlb.add(addr, (long) nr << Arch.PAGE_SHIFT);

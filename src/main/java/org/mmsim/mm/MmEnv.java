@@ -8,6 +8,7 @@ import org.mmsim.arch.Counters;
 import org.mmsim.pgtable.PteOps;
 import org.mmsim.pgtable.TableStore;
 import org.mmsim.phys.PhysMem;
+import org.mmsim.swap.SwapCache;
 
 /**
  * The machine-wide state that mm code runs against: architecture, counters, physical memory, the page-table
@@ -20,6 +21,15 @@ public final class MmEnv {
     public final TableStore tables;
     public final PteOps pte;
     public final Tunables tunables;
+    /** The swap cache and swap device (none until {@code set swap}). */
+    public final SwapCache swap;
+    /** Injected failures of the swap-out path (tests and {@code inject} statements). */
+    public final FaultInjection inject = new FaultInjection();
+    /**
+     * Tests only: the v3 bug of seed 001, where a failed sub-batch of a batched anonymous unmap restores only its
+     * own PTEs and leaves the rest of the batch cleared. The invariant checker and the data checks must catch it.
+     */
+    boolean plantedSubBatchRestoreBug;
     /** The live address spaces of the machine (the reverse map walks them). */
     final List<Mm> mms = new ArrayList<>();
     private FeatureSet features;
@@ -31,6 +41,8 @@ public final class MmEnv {
         this.tables = new TableStore(counters);
         this.pte = new PteOps(arch, counters, phys);
         this.tunables = new Tunables();
+        this.swap = new SwapCache(counters, phys);
+        phys.setReclaimer(() -> Vmscan.reclaimSwapCache(this));
         this.features = features;
     }
 

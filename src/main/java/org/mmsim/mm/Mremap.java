@@ -20,11 +20,10 @@ import org.mmsim.phys.PhysMem;
  * page-table move itself ({@link #movePageTables}): whole PUD/PMD entries when aligned ({@code move-pud},
  * {@code move-pmd}, seed 003), PMD-mapped THPs as one entry, and PTEs in {@link #movePtes}, batched per large folio
  * with {@code mremap-pte-batch} (seed 000), the folio look-up gated by the batch hint with {@code mremap-batch-hint}
- * (seed 002).
+ * (seed 002). Swap entries move one by one, as move_ptes moves them.
  *
  * <p>Not modelled (no such state in the model): mseal (EPERM), hugetlb, userfaultfd, RLIMIT_AS / RLIMIT_MEMLOCK
- * (ENOMEM / EAGAIN from may_expand_vm / mlock_future_ok), a killed task (EINTR), KSM, migration entries (swap
- * entries are moved like the kernel's move_ptes moves any non-present entry),
+ * (ENOMEM / EAGAIN from may_expand_vm / mlock_future_ok), a killed task (EINTR), KSM, migration entries,
  * page-table allocation failure (so the move-back path of copy_vma_and_data never runs). The VM_ACCOUNT charge is
  * checked with the overcommit heuristic ({@link Mmap#vmEnoughMemory}) but not tracked.
  */
@@ -488,10 +487,10 @@ public final class Mremap {
             long oldPte = ops.ptepGet(oldT, oi + k);
             if (oldPte == 0) continue;
             if (!arch.ptePresent(oldPte)) {
-                // A swap (or other non-present) entry moves on its own, swap-soft-dirty, and asks for no flush:
-                // no TLB holds a non-present entry.
+                // A swap entry moves on its own, swap-soft-dirty, and asks for no flush: no TLB holds a non-present
+                // entry.
                 ops.pteClear(oldT, oi + k);
-                ops.setSwapPte(newT, ni + k, na, arch.hasSoftDirty() ? arch.swpMksoftDirty(oldPte) : oldPte);
+                ops.setSwapPte(newT, ni + k, na, moveSoftDirtyPte(arch, oldPte));
                 c.inc(Event.PTE_MOVE);
                 continue;
             }

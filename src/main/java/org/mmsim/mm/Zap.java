@@ -68,14 +68,60 @@ public final class Zap {
                     ops.clearFullPtes(t, i, addr, nr);
                     // A shmem page stays in its page cache; only the mapping and its reference go.
                     if (phys.folioTest(head, PhysMem.PG_ANON)) mm.anonRss -= nr; else mm.shmemRss -= nr;
-                    Rmap.removePtes(phys, pfn, nr);
+                    if (!Rmap.removePtes(phys, pfn, nr)) freeSwapCache(env, head);
                 }
                 tlb.add(addr, (long) nr << Arch.PAGE_SHIFT);
             } else {
-                throw new IllegalStateException("swap entry at 0x" + Long.toHexString(addr) + " but swap is not modelled");
+                nr = zapSwapPtes(mm, t, i, last - i, pte);
             }
             i += nr;
             addr += (long) nr << Arch.PAGE_SHIFT;
         }
+    }
+
+    /**
+     * zap_nonpresent_ptes for a swap entry: the run of swap PTEs with consecutive offsets (swap_pte_batch) is
+     * cleared, MM_SWAPENTS drops, and free_swap_and_cache_nr drops the swap counts. Returns the run length.
+     */
+    static int zapSwapPtes(Mm mm, long[] t, int i, int maxNr, long pte) {
+        MmEnv env = mm.env;
+        int nr = swapPteBatch(env, t, i, maxNr, pte);
+        for (int j = 0; j < nr; j++) env.pte.pteClear(t, i + j);
+        mm.swapEnts -= nr;
+        freeSwapAndCache(env, env.arch.swpOffset(pte), nr);
+        return nr;
+    }
+
+    /** swap_pte_batch: consecutive swap PTEs whose offsets go up by one and whose other swap bits are equal. */
+    static int swapPteBatch(MmEnv env, long[] t, int i, int maxNr, long pte) {
+        Arch arch = env.arch;
+        int nr = 1;
+        while (nr < maxNr) {
+            long e = env.pte.ptepGetRaw(t, i + nr);
+            if (e != arch.pteMoveSwpOffset(pte, nr)) break;
+            nr++;
+        }
+        return nr;
+    }
+
+    /**
+     * free_swap_and_cache_nr: drops the swap count of nr slots; a slot left only to a swap-cache folio that nothing
+     * maps any more gets that folio reclaimed (__try_to_reclaim_swap with TTRS_UNMAPPED).
+     */
+    static void freeSwapAndCache(MmEnv env, long off, int nr) {
+        env.swap.put(off, nr);
+        PhysMem phys = env.phys;
+        for (long o = off; o < off + nr; o++) {
+            long pfn = env.swap.lookup(o);
+            if (pfn >= 0) freeSwapCache(env, phys.folioHead(pfn));
+        }
+    }
+
+    /** free_swap_cache: a swap-cache folio that nothing maps leaves the cache once no swap PTE names it, and is freed. */
+    static void freeSwapCache(MmEnv env, long head) {
+        PhysMem phys = env.phys;
+        if (!phys.folioTest(head, PhysMem.PG_SWAPCACHE) || phys.largeMapcount(head) != 0) return;
+        if (phys.entireMapcount(head) != 0) return;
+        if (env.swap.freeSwapIfUnused(head) && phys.refcount(head) == 0) phys.freeFolio(head);
     }
 }

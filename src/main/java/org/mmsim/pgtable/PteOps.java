@@ -117,6 +117,16 @@ public final class PteOps {
         }
     }
 
+    /**
+     * Writes nr swap PTEs whose offsets increase by one from {@code swp} (other swap bits kept) into entries that the
+     * caller has cleared: the batched swap-PTE write of seed 001 (one call, nr entries).
+     */
+    public void setSwapPtes(long[] t, int i, long swp, int nr) {
+        if (nr > 1) c.inc(Event.PTE_BATCH_OP);
+        c.add(Event.PTE_WRITE_SWAP, nr);
+        for (int j = 0; j < nr; j++) t[i + j] = arch.pteMoveSwpOffset(swp, j);
+    }
+
     /** set_pte_at of a non-present value (a swap entry or none), one entry. */
     public void setSwapPte(long[] t, int i, long addr, long swp) {
         if (contpte) tryUnfold(t, i, addr);
@@ -129,7 +139,7 @@ public final class PteOps {
      * from all of them. arm64: nr == 1 unfolds; nr &gt; 1 unfolds only partially covered edge blocks.
      */
     public long getAndClearFullPtes(long[] t, int i, long addr, int nr) {
-        if (nr > 1) c.inc(Event.PTE_BATCH_OP);
+        if (nr > 1) c.inc(Event.PTE_BATCH_OP); else c.inc(Event.PTE_CLEAR_SINGLE);
         if (contpte) unfoldForRange(t, i, addr, nr);
         c.add(Event.PTE_CLEAR, nr);
         long first = t[i];
@@ -148,7 +158,7 @@ public final class PteOps {
 
     /** clear_full_ptes: clears nr entries (A/D not needed). */
     public void clearFullPtes(long[] t, int i, long addr, int nr) {
-        if (nr > 1) c.inc(Event.PTE_BATCH_OP);
+        if (nr > 1) c.inc(Event.PTE_BATCH_OP); else c.inc(Event.PTE_CLEAR_SINGLE);
         if (contpte) unfoldForRange(t, i, addr, nr);
         c.add(Event.PTE_CLEAR, nr);
         for (int j = 0; j < nr; j++) t[i + j] = 0;

@@ -103,6 +103,7 @@ public final class PhysMem {
      */
     public long allocFolio(int order) {
         long head = buddy.alloc(order);
+        if (head < 0 && reclaimer != null && reclaimer.getAsBoolean()) head = buddy.alloc(order);
         if (head < 0) return -1;
         ensure(buddy.highWater());
         int h = (int) head;
@@ -117,6 +118,14 @@ public final class PhysMem {
         counters.inc(Event.folioAlloc(order));
         return head;
     }
+
+    private java.util.function.BooleanSupplier reclaimer;
+
+    /**
+     * What an allocation that finds no free memory runs before it fails (direct reclaim): it returns true if it
+     * freed something, and the allocation is tried once more.
+     */
+    public void setReclaimer(java.util.function.BooleanSupplier reclaimer) { this.reclaimer = reclaimer; }
 
     /** Returns a folio to the allocator (its refcount must have dropped to zero). */
     public void freeFolio(long head) {
@@ -136,6 +145,36 @@ public final class PhysMem {
         mappings.remove(head);
         buddy.free(head, o);
         counters.inc(Event.folioFree(o));
+    }
+
+    /**
+     * __split_folio_to_order(0) of a large folio that no PMD maps: every page becomes an order-0 folio with the
+     * head's folio flags, its own PageAnonExclusive, and a refcount of its PTE mappings plus {@code extraRefsPerPage}
+     * (the swap cache's reference). Pages left with no reference are freed. Returns the number freed.
+     */
+    public int splitFolio(long head, int extraRefsPerPage) {
+        int h = (int) head;
+        int o = order[h];
+        if (o == 0) return 0;
+        if (entireMapcount(head) != 0) throw new IllegalStateException("splitting a PMD-mapped folio at pfn " + head);
+        int n = 1 << o;
+        short folioFlags = (short) (flags[h] & 0xff);
+        int freed = 0;
+        for (int i = h; i < h + n; i++) {
+            order[i] = 0;
+            flags[i] = (short) ((flags[i] & (PG_ANON_EXCLUSIVE | PG_CONTENT_ARRAY)) | folioFlags);
+            refcount[i] = mapcount[i] + extraRefsPerPage;
+        }
+        counters.inc(Event.FOLIO_SPLIT);
+        Mapping fm = mappings.get(head);
+        if (fm != null) for (int i = 0; i < n; i++) mappings.put(head + i, new Mapping(fm.owner(), fm.index() + i));
+        for (int i = h; i < h + n; i++) {
+            if (refcount[i] == 0) {
+                freeFolio(i);
+                freed++;
+            }
+        }
+        return freed;
     }
 
     // ---- folio metadata ---------------------------------------------------------------------------
@@ -214,6 +253,14 @@ public final class PhysMem {
     public int entireMapcount(long head) { return entireMapcount.getOrDefault(head, 0); }
 
     // ---- contents ----------------------------------------------------------------------------------
+
+    /** True if every byte of the page is zero (memchr_inv(page, 0) == NULL). */
+    public boolean pageZeroFilled(long pfn) {
+        byte[] a = arrayOrNull(pfn);
+        if (a == null) return fillByte(pfn) == 0;
+        for (byte x : a) if (x != 0) return false;
+        return true;
+    }
 
     /** Sets every byte of a page to b. */
     public void fillPage(long pfn, int b) {

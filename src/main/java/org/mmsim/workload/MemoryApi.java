@@ -64,6 +64,16 @@ public interface MemoryApi extends AutoCloseable {
         throw new UnsupportedOperationException("exit is not available on the " + backend() + " backend");
     }
 
+    /**
+     * Arms an injected failure of the swap-out path at the n-th occurrence of {@code kind} from now
+     * ({@code swap_alloc_fail}, {@code swap_dup_fail}, {@code arch_unmap_fail}, {@code folio_pinned}). Throws
+     * IllegalArgumentException for an unknown kind or n &lt; 1; a backend that cannot inject (the live kernel)
+     * throws UnsupportedOperationException naming itself.
+     */
+    default void inject(String kind, long n) {
+        throw new UnsupportedOperationException("fault injection is not available on the " + backend() + " backend");
+    }
+
     /** errno after the last failing call. */
     int errno();
 
@@ -106,7 +116,10 @@ public interface MemoryApi extends AutoCloseable {
     /**
      * Sets a tunable: {@code thp} (always|madvise|never), {@code mthp 64K} (always|inherit|madvise|never),
      * {@code shmem_thp} (always|within_size|advise|never|deny|force), {@code shmem_mthp 64K}
-     * (always|inherit|within_size|advise|never), {@code max_map_count} (a number). Throws {@link IllegalArgumentException} with a user-facing message
+     * (always|inherit|within_size|advise|never), {@code max_map_count} (a number), {@code swap} /
+     * {@code swap partition} / {@code swap zram} (a swap file / block device / zram device of that many bytes; 0 or
+     * {@code none} removes it).
+     * Throws {@link IllegalArgumentException} with a user-facing message
      * for an unknown tunable or value.
      */
     void set(String key, String value);

@@ -214,6 +214,10 @@ public final class SimBackend implements MemoryApi {
 
     @Override public void set(String key, String value) { kernel.set(key, value); }
 
+    @Override public void inject(String kind, long n) {
+        kernel.env().inject.arm(org.mmsim.mm.FaultInjection.Kind.byName(kind), n);
+    }
+
     @Override public long[] counters() { return kernel.env().counters.snapshot(); }
 
     @Override public String backend() { return "sim"; }

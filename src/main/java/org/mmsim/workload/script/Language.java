@@ -29,6 +29,7 @@ public final class Language {
     public static Language standard() {
         Language l = new Language();
         StandardCalls.addTo(l);
+        InjectStatement.addTo(l);
         ProcessCalls.addTo(l);
         return l;
     }

@@ -61,6 +61,15 @@ public final class FakeMemoryApi implements MemoryApi {
 
     public Map<String, String> tunables() { return tunables; }
 
+    /** Injections armed through {@link #inject}, as "kind@n". */
+    public final java.util.List<String> injected = new java.util.ArrayList<>();
+
+    @Override
+    public void inject(String kind, long n) {
+        if (n < 1) throw new IllegalArgumentException("an injection needs an occurrence of 1 or more, got " + n);
+        injected.add(kind + "@" + n);
+    }
+
     // ---- system calls ----
 
     @Override

@@ -21,14 +21,15 @@ class LanguageTest {
         final List<MemoryApi> children = new ArrayList<>();
     }
 
-    /** The standard calls without the process calls, as a base on which the tests register their own. */
+    /** The standard calls and the inject statement without the process calls, a base for the tests' own. */
     static Language core() {
         Language l = new Language();
         StandardCalls.addTo(l);
+        InjectStatement.addTo(l);
         return l;
     }
 
-    /** fork(), exit(child), in child { ... } and inject NAME at N, registered the way a later issue would. */
+    /** fork(), exit(child), in child { ... } and mark NAME at N, registered the way a later issue would. */
     static Language withProcesses(List<String> injected) {
         Language l = core();
         l.addFunction("fork", Arity.exactly(0), "pid_t fork(void)", "a child id", (in, a) -> {
@@ -50,7 +51,7 @@ class LanguageTest {
                 in.on(children.get((int) id - 1), () -> in.exec(body));
             };
         });
-        l.addStatement("inject", p -> {
+        l.addStatement("mark", p -> {
             String what = p.word();
             p.expectWord("at");
             Expr when = p.expression();
@@ -64,7 +65,8 @@ class LanguageTest {
         List<String> injected = new ArrayList<>();
         FakeMemoryApi parent = new FakeMemoryApi();
         var o = Runs.run("""
-                inject swap_dup_fail at 3
+                mark swap_dup_fail at 3
+                inject swap_dup_fail at 2 + 1
                 child = fork()
                 in child {
                   c = mmap(0, 4K, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS)
@@ -78,6 +80,7 @@ class LanguageTest {
         assertEquals("", o.diag());
         assertEquals(3, o.result().passed());
         assertEquals(List.of("swap_dup_fail@3"), injected);
+        assertEquals(List.of("swap_dup_fail@3"), parent.injected, "the standard inject statement reaches the backend");
         assertEquals(0, parent.vmas(0, Long.MAX_VALUE), "the parent backend saw no mmap");
         assertEquals(Map.of(), o.result().total().counters(), "the total measures the machine given to the interpreter");
     }
@@ -86,6 +89,8 @@ class LanguageTest {
     void registeredStatementsReportSyntaxErrorsAtTheirPosition() {
         Language l = withProcesses(new ArrayList<>());
         ScriptError e = assertThrows(ScriptError.class, () -> Script.parse("t.mms", "inject x after 3", l));
+        ScriptError m = assertThrows(ScriptError.class, () -> Script.parse("t.mms", "mark x after 3", l));
+        assertEquals("t.mms:1:8: expected 'at', found 'after'", m.getMessage());
         assertEquals("t.mms:1:10: expected 'at', found 'after'", e.getMessage());
         ScriptError tail = assertThrows(ScriptError.class, () -> Script.parse("t.mms", "in 1 { } junk", l));
         assertEquals("t.mms:1:10: expected end of statement, found 'junk'", tail.getMessage());

@@ -1,0 +1,196 @@
+package org.mmsim.mm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.mmsim.arch.Arch;
+import org.mmsim.arch.Counters;
+import org.mmsim.arch.Event;
+import org.mmsim.pgtable.PageTables;
+import org.mmsim.pgtable.PteOps;
+import org.mmsim.phys.PhysMem;
+import org.mmsim.swap.SwapCache;
+import org.mmsim.swap.SwapDevice;
+
+/**
+ * try_to_unmap for reclaim (mm/rmap.c try_to_unmap / try_to_unmap_one; KERNEL_FACTS §4): takes an anonymous
+ * folio out of every page table that maps it. A lazy-free folio is discarded; a swap-backed one (already in the
+ * swap cache) gets a swap PTE per page naming its slot.
+ *
+ * <p>The rmap walk ({@link Rmap#forEachMapping}) visits every (mm, VMA, address) mapping the folio in every process;
+ * consecutive pages mapped at consecutive addresses of one VMA form one {@link Mapping} run, which try_to_unmap_one
+ * takes in PTE batches. The walk stops at the first mapping that cannot be unmapped.
+ *
+ * <p>Batching: a lazy-free large folio is cleared in runs (folio_unmap_pte_batch, since 6.15). A swap-backed large
+ * folio is unmapped one PTE at a time, unless {@code anon-unmap-batch} (seed 001) is on: then the run is cleared
+ * with one get_and_clear_ptes and one TLB flush, swap counts are raised and exclusivity shared per sub-batch of
+ * equal PageAnonExclusive, and swap PTEs are written per sub-batch. Every fallible step is done for the whole batch
+ * before any swap PTE is written; on a failure the swap references taken are dropped, dropped exclusivity is
+ * given back and every PTE the batch cleared is restored (§4.4 step 6).
+ */
+final class TryToUnmap {
+    private TryToUnmap() {}
+
+    /** One mapping of a folio found by the rmap walk: {@code pages} PTEs from {@code addr} in {@code vma} of {@code mm}. */
+    record Mapping(Mm mm, Vma vma, long addr, int pages) { }
+
+    /** try_to_unmap(folio, TTU_BATCH_FLUSH | TTU_SPLIT_HUGE_PMD) over the rmap walk; true if nothing maps it any more. */
+    static boolean tryToUnmap(MmEnv env, long head) {
+        for (Mapping m : walk(env, head)) {
+            if (!unmapOne(m, head)) return false;
+        }
+        return true;
+    }
+
+    /** The rmap walk of a folio as runs of consecutive pages at consecutive addresses of one VMA. */
+    static List<Mapping> walk(MmEnv env, long head) {
+        List<Mapping> runs = new ArrayList<>();
+        long[] last = {0, 0};
+        Rmap.forEachMapping(env, head, (mm, v, addr, pfn, pmd) -> {
+            int pages = pmd ? env.phys.folioNrPages(head) : 1;
+            if (!runs.isEmpty() && !pmd) {
+                Mapping prev = runs.getLast();
+                if (prev.mm() == mm && prev.vma() == v && last[0] == addr && last[1] == pfn
+                        && (addr & (Arch.PMD_SIZE - 1)) != 0) {
+                    runs.set(runs.size() - 1, new Mapping(mm, v, prev.addr(), prev.pages() + 1));
+                    last[0] += Arch.PAGE_SIZE;
+                    last[1]++;
+                    return true;
+                }
+            }
+            runs.add(new Mapping(mm, v, addr, pages));
+            last[0] = addr + ((long) pages << Arch.PAGE_SHIFT);
+            last[1] = pfn + pages;
+            return true;
+        });
+        return runs;
+    }
+
+    /** try_to_unmap_one for one mapping; false aborts the walk with the folio still mapped. */
+    private static boolean unmapOne(Mapping map, long head) {
+        Mm mm = map.mm();
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        PteOps ops = env.pte;
+        PhysMem phys = env.phys;
+        Counters c = env.counters;
+        long addr = map.addr();
+        long[] pmdT = mm.pt.pmdTable(addr, false);
+        int mi = PageTables.pmdIndex(addr);
+        if (pmdT != null && arch.entryIsLeaf(pmdT[mi])) Thp.splitHugePmd(mm, pmdT, mi, addr & ~(Arch.PMD_SIZE - 1));
+        long[] t = mm.pt.pteTable(addr, false);
+        int i = PageTables.pteIndex(addr);
+        int left = map.pages();
+        boolean lazy = !phys.folioTest(head, PhysMem.PG_SWAPBACKED);
+        boolean batchAnon = env.has(Feature.ANON_UNMAP_BATCH);
+        boolean large = phys.folioOrder(head) > 0;
+        c.inc(Event.PTL_LOCK);
+        while (left > 0) {
+            ops.ptepGet(t, i); // page_vma_mapped_walk: check_pte
+            long pte = ops.ptepGet(t, i);
+            if (!arch.ptePresent(pte) || phys.folioHead(arch.ptePfn(pte)) != head) {
+                throw new IllegalStateException("rmap walk: 0x" + Long.toHexString(addr) + " does not map folio " + head);
+            }
+            long pfn = arch.ptePfn(pte);
+            int nr = 1;
+            if (large && (lazy || batchAnon)) {
+                // folio_unmap_pte_batch: bounded by the PMD, the VMA and the mapping.
+                nr = ops.folioPteBatch(head, t, i, pte, left, PteOps.FPB_RESPECT_WRITE | PteOps.FPB_RESPECT_SOFT_DIRTY);
+            }
+            c.inc(Event.TTU_BATCH);
+            long pteval = ops.getAndClearFullPtes(t, i, addr, nr);
+            arch.flushTlbRange(c, addr, addr + ((long) nr << Arch.PAGE_SHIFT));
+            if (arch.pteDirty(pteval)) phys.folioSet(head, PhysMem.PG_DIRTY);
+            boolean ok = lazy ? lazyfree(mm, t, i, addr, head, pteval, nr)
+                    : swapbacked(mm, t, i, addr, head, pfn, pteval, nr);
+            if (!ok) {
+                c.inc(Event.TTU_RESTORE);
+                return false;
+            }
+            Rmap.removePtes(phys, pfn, nr);
+            left -= nr;
+            i += nr;
+            addr += (long) nr << Arch.PAGE_SHIFT;
+        }
+        return true;
+    }
+
+    /** ttu_anon_lazyfree_folio: a clean lazy-free folio is dropped; a re-dirtied one is restored and swap-backed again. */
+    private static boolean lazyfree(Mm mm, long[] t, int i, long addr, long head, long pteval, int nr) {
+        MmEnv env = mm.env;
+        if (env.phys.folioTest(head, PhysMem.PG_DIRTY)) {
+            env.pte.setPtes(t, i, addr, pteval, nr);
+            env.phys.folioSet(head, PhysMem.PG_SWAPBACKED);
+            return false;
+        }
+        mm.anonRss -= nr;
+        env.counters.add(Event.PGLAZYFREED, nr);
+        return true;
+    }
+
+    /**
+     * ttu_anon_swapbacked_folio for nr cleared PTEs of consecutive pages from {@code pfn} (nr is 1 without
+     * {@code anon-unmap-batch}): raise the swap counts, pass arch_unmap_one and share exclusivity per sub-batch of
+     * equal PageAnonExclusive; then write the swap PTEs. False after undoing everything and restoring the PTEs.
+     */
+    private static boolean swapbacked(Mm mm, long[] t, int i, long addr, long head, long pfn, long pteval, int nr) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        PhysMem phys = env.phys;
+        SwapCache sc = env.swap;
+        long off0 = sc.pageSwap(pfn);
+        if (off0 < 0) throw new IllegalStateException("swap-backed folio " + head + " reached try_to_unmap outside the swap cache");
+        boolean[] exclusive = new boolean[nr];
+        for (int j = 0; j < nr; j++) exclusive[j] = phys.pageAnonExclusive(pfn + j);
+        for (int k = 0; k < nr; ) {
+            int len = subBatch(exclusive, k);
+            boolean failed;
+            if (env.inject.failsAny(FaultInjection.Kind.SWAP_DUP_FAIL, len)) {
+                env.counters.inc(Event.SWAP_DUP);
+                failed = true;
+            } else {
+                sc.dup(off0 + k, len);
+                failed = env.inject.fails(FaultInjection.Kind.ARCH_UNMAP_FAIL);
+                if (!failed && exclusive[k]) {
+                    // folio_try_share_anon_rmap_ptes: refused when the folio may be DMA-pinned.
+                    env.counters.inc(Event.ANON_SHARE);
+                    failed = env.inject.fails(FaultInjection.Kind.FOLIO_PINNED);
+                    if (!failed) for (int j = k; j < k + len; j++) phys.setPageAnonExclusive(pfn + j, false);
+                }
+                if (failed) sc.put(off0 + k, len);
+            }
+            if (failed) {
+                if (env.plantedSubBatchRestoreBug) {
+                    // Seed 001 v3: only the failing sub-batch is put back; earlier sub-batches keep their swap
+                    // references and later ones stay cleared.
+                    env.pte.setPtes(t, i + k, addr + ((long) k << Arch.PAGE_SHIFT), arch.pteWithPfn(pteval, pfn + k), len);
+                    return false;
+                }
+                if (k > 0) sc.put(off0, k);
+                for (int j = 0; j < k; j++) if (exclusive[j]) phys.setPageAnonExclusive(pfn + j, true);
+                env.pte.setPtes(t, i, addr, pteval, nr);
+                return false;
+            }
+            k += len;
+        }
+        // Every fallible step passed: the swap PTEs, one write per sub-batch of equal exclusivity.
+        for (int k = 0; k < nr; ) {
+            int len = subBatch(exclusive, k);
+            long swp = arch.swpEntryPte(SwapDevice.TYPE, off0 + k);
+            if (exclusive[k]) swp = arch.swpMkExclusive(swp);
+            if (arch.pteSoftDirty(pteval)) swp = arch.swpMksoftDirty(swp);
+            env.pte.setSwapPtes(t, i + k, swp, len);
+            k += len;
+        }
+        mm.anonRss -= nr;
+        mm.swapEnts += nr;
+        return true;
+    }
+
+    /** The length of the run of equal exclusivity starting at k. */
+    private static int subBatch(boolean[] exclusive, int k) {
+        int len = 1;
+        while (k + len < exclusive.length && exclusive[k + len] == exclusive[k]) len++;
+        return len;
+    }
+}

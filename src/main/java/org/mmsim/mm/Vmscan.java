@@ -1,0 +1,264 @@
+package org.mmsim.mm;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+import org.mmsim.arch.Arch;
+import org.mmsim.arch.Event;
+import org.mmsim.pgtable.PageTables;
+import org.mmsim.pgtable.PteOps;
+import org.mmsim.phys.PhysMem;
+import org.mmsim.swap.SwapCache;
+
+/**
+ * MADV_PAGEOUT (mm/madvise.c madvise_cold_or_pageout_pte_range) and the reclaim it triggers (mm/vmscan.c
+ * reclaim_pages / shrink_folio_list; KERNEL_FACTS §5).
+ *
+ * <p>The walk isolates the anonymous folios of the range that this process alone maps, once per page: a large
+ * folio only partly inside the range (or the PTE table) is split to order 0 first, unless another process maps it;
+ * a PMD-mapped THP partly covered is split too, a fully covered one is kept whole. Reclaim then handles each
+ * folio: a lazy-free one is discarded when clean; a swap-backed one gets swap slots (a large folio that finds no
+ * free aligned run is split and its pages go one by one), is unmapped through {@link TryToUnmap}, written out (or,
+ * zero-filled, only marked zero) and freed. A folio that cannot be unmapped stays mapped (and in the swap cache).
+ * Without a swap device nothing swap-backed can be reclaimed (a large folio is still split on the way, as Linux
+ * does before it finds that no slot is free).
+ *
+ * <p>A folio whose data was written stays in the swap cache after the unmap (the kernel frees a folio under
+ * writeback only on a later reclaim pass, which needs memory pressure; the model has none), so touching the page
+ * again maps it back from the swap cache; a zero-filled or clean folio is freed at once. LRU ageing and references
+ * are not consulted (reclaim_pages ignores them too).
+ */
+final class Vmscan {
+    private Vmscan() {}
+
+    /** madvise_pageout over [start, end) of v (the VMA checks are the caller's). */
+    static void pageout(Mm mm, Vma v, long start, long end) {
+        if (v.shmem != null) {
+            pageoutShmem(mm, v, start, end);
+            return;
+        }
+        if (v.isShared() || v.anonVma == null) return; // nothing anonymous here
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        PhysMem phys = env.phys;
+        PmdWalk.walk(mm, start, end, new PmdWalk.Visitor() {
+            @Override public boolean leaf(long[] m, int mi, long a, long next, boolean whole) {
+                long head = arch.ptePfn(arch.hugePmdToPte(m[mi]));
+                if (head == PhysMem.HUGE_ZERO_PFN) return true;
+                if (!Rmap.mappedOnlyBy(env, head, mm)) return true; // folio_maybe_mapped_shared
+                if (!whole) return false; // split the mapping; the PTE level splits the folio
+                Deque<Long> list = new ArrayDeque<>();
+                list.add(head);
+                shrinkFolioList(env, list);
+                return true;
+            }
+
+            @Override public void pteRange(long[] t, long a, long next) { pageoutPteRange(mm, v, t, a, next); }
+        });
+    }
+
+    /**
+     * MADV_PAGEOUT of shared anonymous memory (shmem): a page mapped only here is unmapped (try_to_unmap of a file
+     * folio: the PTE goes, the page stays in the object's page cache) and shmem_writeout, finding no swap for it,
+     * keeps it there: the data survives and the next access faults it back in (docs/kernel-oracle.md
+     * madvise-pageout-shared). Writing shmem to swap and large shmem folios (split first by reclaim) are not
+     * modelled: those folios are left mapped.
+     */
+    private static void pageoutShmem(Mm mm, Vma v, long start, long end) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        PteOps ops = env.pte;
+        PhysMem phys = env.phys;
+        PmdWalk.walk(mm, start, end, new PmdWalk.Visitor() {
+            @Override public boolean leaf(long[] m, int mi, long a, long next, boolean whole) { return true; }
+
+            @Override public void pteRange(long[] t, long a, long next) {
+                env.counters.inc(Event.PTL_LOCK);
+                int i = PageTables.pteIndex(a);
+                int last = i + (int) ((next - a) >>> Arch.PAGE_SHIFT);
+                for (long addr = a; i < last; i++, addr += Arch.PAGE_SIZE) {
+                    long pte = ops.ptepGet(t, i);
+                    if (!arch.ptePresent(pte) || arch.pteSpecial(pte)) continue;
+                    env.counters.inc(Event.FOLIO_LOOKUP);
+                    long pfn = arch.ptePfn(pte);
+                    if (phys.folioOrder(pfn) != 0 || phys.folioTest(pfn, PhysMem.PG_ANON) || phys.mapcount(pfn) != 1) continue;
+                    long old = ops.getAndClearFullPtes(t, i, addr, 1);
+                    arch.flushTlbRange(env.counters, addr, addr + Arch.PAGE_SIZE);
+                    if (arch.pteDirty(old)) phys.folioSet(pfn, PhysMem.PG_DIRTY);
+                    Rmap.removePtes(phys, pfn, 1);
+                    mm.shmemRss--;
+                }
+            }
+        });
+    }
+
+    /** The PTE level of madvise_cold_or_pageout_pte_range (pageout = true), then reclaim_pages. */
+    private static void pageoutPteRange(Mm mm, Vma v, long[] t, long start, long end) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        PteOps ops = env.pte;
+        PhysMem phys = env.phys;
+        Deque<Long> list = new ArrayDeque<>();
+        env.counters.inc(Event.PTL_LOCK);
+        int i = PageTables.pteIndex(start);
+        int last = i + (int) ((end - start) >>> Arch.PAGE_SHIFT);
+        long addr = start;
+        while (i < last) {
+            int nr = 1;
+            long pte = ops.ptepGet(t, i);
+            if (arch.ptePresent(pte) && !arch.pteSpecial(pte)) {
+                env.counters.inc(Event.FOLIO_LOOKUP);
+                long pfn = arch.ptePfn(pte);
+                long head = phys.folioHead(pfn);
+                int n = phys.folioNrPages(head);
+                boolean take = phys.folioTest(head, PhysMem.PG_ANON);
+                if (take && n > 1) {
+                    nr = ops.folioPteBatch(head, t, i, pte, last - i, PteOps.FPB_MERGE_YOUNG_DIRTY);
+                    if (nr < n) {
+                        // Not wholly mapped here: split it unless another process maps it, then look again.
+                        if (splitForPageout(mm, head)) continue;
+                        take = false;
+                    }
+                }
+                int mapped = n > 1 ? phys.largeMapcount(head) : phys.mapcount(pfn);
+                if (take && mapped == n) list.add(head);
+            }
+            i += nr;
+            addr += (long) nr << Arch.PAGE_SHIFT;
+        }
+        shrinkFolioList(env, list);
+    }
+
+    /**
+     * split_folio of a large folio found partly mapped by the walk: refused (false) when another process maps it
+     * (folio_maybe_mapped_shared).
+     */
+    private static boolean splitForPageout(Mm mm, long head) {
+        if (!Rmap.mappedOnlyBy(mm.env, head, mm)) return false;
+        splitFolio(mm.env, head);
+        return true;
+    }
+
+    /**
+     * Splits a PTE-mapped large folio to order 0 (split_folio): the mapping PTEs, found by the rmap walk, lose any
+     * contpte bit (the kernel remaps them one by one), every page becomes a folio of its own (in the swap cache on
+     * its own slot if the folio was cached), and pages nothing needs any more are freed. As in 6.18
+     * (remap_page with RMP_USE_SHARED_ZEROPAGE), a zero-filled page is not remapped: its PTE maps the shared zero
+     * page instead and the page is freed (checked on the live kernel, docs/kernel-oracle.md).
+     */
+    private static void splitFolio(MmEnv env, long head) {
+        Arch arch = env.arch;
+        PhysMem phys = env.phys;
+        List<TryToUnmap.Mapping> where = TryToUnmap.walk(env, head);
+        for (TryToUnmap.Mapping m : where) {
+            Mm mm = m.mm();
+            long[] pmdT = mm.pt.pmdTable(m.addr(), false);
+            int mi = PageTables.pmdIndex(m.addr());
+            if (arch.entryIsLeaf(pmdT[mi])) Thp.splitHugePmd(mm, pmdT, mi, m.addr() & ~(Arch.PMD_SIZE - 1));
+            long[] t = mm.pt.pteTable(m.addr(), false);
+            int i = PageTables.pteIndex(m.addr());
+            for (int k = 0; k < m.pages(); k++) {
+                long addr = m.addr() + ((long) k << Arch.PAGE_SHIFT);
+                if (arch.pteCont(t[i + k])) env.pte.setPtes(t, i + k, addr, arch.pteMknoncont(t[i + k]), 1);
+            }
+        }
+        int n = phys.folioNrPages(head);
+        boolean cached = phys.folioTest(head, PhysMem.PG_SWAPCACHE);
+        phys.splitFolio(head, cached ? 1 : 0);
+        if (cached) env.swap.splitCached(head, n);
+        for (TryToUnmap.Mapping m : where) {
+            if (m.vma().has(VmFlags.VM_LOCKED)) continue;
+            long[] t = m.mm().pt.pteTable(m.addr(), false);
+            int i = PageTables.pteIndex(m.addr());
+            for (int k = 0; k < m.pages(); k++) {
+                long pte = t[i + k];
+                long pfn = arch.ptePfn(pte);
+                if (!phys.folioTest(pfn, PhysMem.PG_ANON) || !phys.pageZeroFilled(pfn)) continue;
+                long addr = m.addr() + ((long) k << Arch.PAGE_SHIFT);
+                long zero = arch.pteMkspecial(arch.mkPte(PhysMem.ZERO_PFN, m.vma().prot(), m.vma().isShared()));
+                env.pte.setPtes(t, i + k, addr, zero, 1);
+                m.mm().anonRss--;
+                if (!Rmap.removePtes(phys, pfn, 1)) Zap.freeSwapCache(env, pfn);
+            }
+        }
+        if (cached) {
+            for (long p = head; p < head + n; p++) {
+                if (phys.isAllocatedHead(p) && phys.mapcount(p) == 0 && env.swap.freeSwapIfUnused(p) && phys.refcount(p) == 0) {
+                    phys.freeFolio(p);
+                }
+            }
+        }
+    }
+
+    /** shrink_folio_list for the isolated folios (ignore_references, may_swap, may_unmap, may_writepage). */
+    private static void shrinkFolioList(MmEnv env, Deque<Long> list) {
+        PhysMem phys = env.phys;
+        SwapCache sc = env.swap;
+        while (!list.isEmpty()) {
+            long head = list.poll();
+            int nr = phys.folioNrPages(head);
+            boolean lazy = !phys.folioTest(head, PhysMem.PG_SWAPBACKED);
+            if (!lazy && !phys.folioTest(head, PhysMem.PG_SWAPCACHE)) {
+                if (!allocSwap(env, head)) {
+                    if (nr == 1) continue; // activate: stays mapped
+                    // Fallback to swapping the pages one by one: the tail pages go back on the list.
+                    env.counters.inc(Event.SWPOUT_FALLBACK);
+                    splitFolio(env, head);
+                    for (int k = nr - 1; k >= 1; k--) if (phys.isAllocatedHead(head + k)) list.addFirst(head + k);
+                    nr = 1;
+                    if (!phys.isAllocatedHead(head)) continue; // zero-filled: now the zero page is mapped there
+                    if (!allocSwap(env, head)) continue;
+                }
+                phys.folioSet(head, PhysMem.PG_DIRTY);
+            }
+            if (!TryToUnmap.tryToUnmap(env, head)) {
+                // activate_locked: a swap-cache folio gives its slots back only when swap is full.
+                if (phys.folioTest(head, PhysMem.PG_SWAPCACHE) && sc.device().full()) sc.freeSwapIfUnused(head);
+                continue;
+            }
+            if (lazy) {
+                // The discard dropped the last reference: the folio is already free.
+                env.counters.add(Event.PGRECLAIM, nr);
+                continue;
+            }
+            if (phys.folioTest(head, PhysMem.PG_DIRTY)) {
+                phys.folioClear(head, PhysMem.PG_DIRTY);
+                // pageout: written data goes to the device asynchronously and the folio is kept (in the swap
+                // cache) until a later reclaim pass; a zero-filled folio needs no I/O and, like a folio written
+                // to a synchronous device (zram), is freed now.
+                if (!sc.writeOut(head)) continue;
+            }
+            if (sc.delete(head) == 0) phys.freeFolio(head);
+            env.counters.add(Event.PGRECLAIM, nr);
+        }
+    }
+
+    /**
+     * Direct reclaim, as far as the model has it: when an allocation finds no free memory, the clean swap-cache
+     * folios that nothing maps (pages written out by MADV_PAGEOUT; their data is on the device) are dropped from the
+     * swap cache and freed, as shrink_folio_list frees them on its next pass. Returns true if anything was freed.
+     */
+    static boolean reclaimSwapCache(MmEnv env) {
+        PhysMem phys = env.phys;
+        List<Long> heads = new ArrayList<>(env.swap.folios().keySet());
+        boolean freed = false;
+        for (long head : heads) {
+            if (phys.largeMapcount(head) != 0 || phys.entireMapcount(head) != 0 || phys.folioTest(head, PhysMem.PG_DIRTY)) continue;
+            int nr = phys.folioNrPages(head);
+            if (env.swap.delete(head) == 0) {
+                phys.freeFolio(head);
+                env.counters.add(Event.PGRECLAIM, nr);
+                freed = true;
+            }
+        }
+        return freed;
+    }
+
+    /** folio_alloc_swap with the swap_alloc_fail injection point. */
+    private static boolean allocSwap(MmEnv env, long head) {
+        if (env.inject.fails(FaultInjection.Kind.SWAP_ALLOC_FAIL)) return false;
+        return env.swap.allocSwap(head);
+    }
+}
