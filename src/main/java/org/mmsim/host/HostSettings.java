@@ -20,6 +20,9 @@ import org.mmsim.mm.Tunables;
  * originals back, removes the swapfile and exits. {@link #restore()} (called by close and by a shutdown hook on
  * Ctrl-C or SIGTERM) restores from Java as well and waits for the guardian to finish.
  *
+ * <p>The guardian runs under {@code flock} on {@link #LOCK}, from before the originals are read until after they
+ * are written back, so two mmsim runs on one machine never take each other's changed values for originals.
+ *
  * <p>Global sysctls are never changed: {@code set max_map_count} is refused (it is system-wide, and lowering it
  * has crashed other processes on this machine).
  */
@@ -27,6 +30,7 @@ final class HostSettings {
     /** The guardian: reads "sys PATH VALUE" and "swap PATH" lines until EOF, then undoes them newest first. */
     private static final String GUARDIAN = """
             trap '' INT TERM HUP
+            echo locked
             todo=''
             while IFS= read -r line; do todo="$line
             $todo"; done
@@ -37,6 +41,9 @@ final class HostSettings {
               esac
             done
             """;
+
+    /** Serialises host-setting changes between mmsim processes; held by the guardian. */
+    static final String LOCK = "/run/lock/mmsim-host-settings.lock";
 
     private final Path thpDir;
     private final Path swapDir;
@@ -194,10 +201,16 @@ final class HostSettings {
     private void remember(String line, String what) {
         try {
             if (guardian == null) {
-                guardian = new ProcessBuilder("setsid", "/bin/sh", "-c", GUARDIAN)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                guardian = new ProcessBuilder("setsid", "flock", LOCK, "/bin/sh", "-c", GUARDIAN)
                         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 toGuardian = guardian.getOutputStream();
+                // wait until the guardian holds the lock (another mmsim run may be restoring its settings)
+                byte[] ack = guardian.getInputStream().readNBytes(7);
+                if (!new String(ack, StandardCharsets.UTF_8).equals("locked\n")) {
+                    guardian.destroy();
+                    guardian = null;
+                    throw new IOException("the guardian (setsid flock " + LOCK + " /bin/sh) did not start");
+                }
                 hook = new Thread(this::restore, "mmsim-host-restore");
                 Runtime.getRuntime().addShutdownHook(hook);
             }
