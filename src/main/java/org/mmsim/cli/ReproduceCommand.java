@@ -18,7 +18,10 @@ import org.mmsim.report.Reproducer;
 import org.mmsim.report.Tables;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import org.mmsim.calibrate.Calibrator;
+import org.mmsim.mm.FeatureSet;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -54,6 +57,12 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--examples", paramLabel = "DIR", description = "where the seed scripts are (default: the examples/ directory of this checkout)")
     private Path examples;
 
+    @Option(names = "--host", description = "also run every experiment on the live kernel (--backend host) and compare with the x86_64-host prediction")
+    private boolean withHost;
+
+    @ParentCommand
+    private MmsimCommand parent;
+
     @Option(names = "--progress", description = "show progress on stderr even when it is not a terminal")
     private boolean forceProgress;
 
@@ -86,7 +95,12 @@ final class ReproduceCommand implements Callable<Integer> {
         Progress progress = show ? bar(err) : Progress.NONE;
         Reproducer.Result result;
         try {
-            result = new Reproducer(dir, profiles, Experiment.builtin(), quick, progress).run();
+            Reproducer rep = new Reproducer(dir, profiles, Experiment.builtin(), quick, progress);
+            if (withHost) {
+                rep.withHost(() -> parent.backends().open("host", "x86_64", FeatureSet.parse(Calibrator.HOST_KERNEL), false),
+                        Calibrator.HOST_KERNEL);
+            }
+            result = rep.run();
         } catch (Reproducer.RunFailed e) {
             if (show) err.println();
             err.println("mmsim: " + e.getMessage());
@@ -110,11 +124,23 @@ final class ReproduceCommand implements Callable<Integer> {
         return Exit.OK;
     }
 
-    /** A built-in profile by name, or a profile file when the argument names an existing file or ends in .json. */
+    /**
+     * A profile by name: a file when the argument ends in .json or names an existing file; else NAME.json in the
+     * checkout's profiles/ directory (where calibrate writes); else the built-in profile of that name.
+     */
     static Profile loadProfile(String n) throws ProfileError {
         Path p = Path.of(n);
         if (n.endsWith(".json") || Files.isRegularFile(p)) return Profile.load(p);
+        Path local = profilesDir().resolve(n + ".json");
+        if (Files.isRegularFile(local)) return Profile.load(local);
         return Profile.builtin(n);
+    }
+
+    /** profiles/ of this checkout (beside examples/), or ./profiles. */
+    static Path profilesDir() {
+        Path ex = defaultExamples();
+        Path root = ex == null ? null : ex.toAbsolutePath().getParent();
+        return root == null ? Path.of("profiles") : root.resolve("profiles");
     }
 
     /** A one-line bar on stderr, redrawn with a carriage return. */

@@ -26,10 +26,12 @@ import java.util.Map;
  * @param requires    an event that must be counted in the scope for the model to cover the experiment, or null
  * @param missing     what to print when it is not counted
  * @param published   the published figures, one per machine
+ * @param hostScope   the region timed on the host (a "total" scope also times the script's own checks there)
+ * @param modelNotes  what the model leaves out of this experiment, known before any result (shown with its rows)
  */
 public record Experiment(String id, String title, String seed, String script, String scope, String unit,
                          String perParam, String baseline, String patched, Map<String, String> quickParams,
-                         String requires, String missing, List<Published> published) {
+                         String requires, String missing, List<Published> published, String hostScope, String modelNotes) {
 
     /**
      * A published pair of times.
@@ -39,8 +41,9 @@ public record Experiment(String id, String title, String seed, String script, St
      * @param baselineNs time before the patch, ns per unit
      * @param patchedNs  time after it
      * @param quote      the line(s) of the seed the figures were read from
+     * @param profiles   the profiles that describe this kind of machine
      */
-    public record Published(String arch, String machine, double baselineNs, double patchedNs, String quote) {
+    public record Published(String arch, String machine, double baselineNs, double patchedNs, String quote, List<String> profiles) {
         /** patched / baseline. */
         public double ratio() { return patchedNs / baselineNs; }
     }
@@ -68,15 +71,19 @@ public record Experiment(String id, String title, String seed, String script, St
             if (e.has("quick_params")) e.get("quick_params").fields().forEachRemaining(f -> quick.put(f.getKey(), f.getValue().asText()));
             List<Published> pubs = new ArrayList<>();
             for (JsonNode p : e.get("published")) {
+                List<String> profs = new ArrayList<>();
+                if (p.has("profiles")) p.get("profiles").forEach(x -> profs.add(x.asText()));
                 pubs.add(new Published(p.get("arch").asText(), p.get("machine").asText(), p.get("baseline_ns").asDouble(),
-                        p.get("patched_ns").asDouble(), p.get("quote").asText()));
+                        p.get("patched_ns").asDouble(), p.get("quote").asText(), List.copyOf(profs)));
             }
             JsonNode req = e.get("requires");
             list.add(new Experiment(e.get("id").asText(), e.get("title").asText(), e.get("seed").asText(),
                     e.get("script").asText(), e.get("scope").asText(), e.get("unit").asText(),
                     e.has("per_param") ? e.get("per_param").asText() : null, e.get("baseline").asText(),
                     e.get("patched").asText(), quick, req == null ? null : req.get("event").asText(),
-                    req == null ? null : req.get("missing").asText(), List.copyOf(pubs)));
+                    req == null ? null : req.get("missing").asText(), List.copyOf(pubs),
+                    e.has("host_scope") ? e.get("host_scope").asText() : e.get("scope").asText(),
+                    e.has("model_notes") ? e.get("model_notes").asText() : null));
         }
         return List.copyOf(list);
     }

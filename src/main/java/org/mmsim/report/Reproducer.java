@@ -42,6 +42,8 @@ public final class Reproducer {
     private final boolean quick;
     private final Progress progress;
     private final Map<String, RunResult> runs = new HashMap<>();
+    private java.util.function.Supplier<MemoryApi> host;
+    private String hostKernel;
 
     /**
      * @param examples    the directory of the example scripts
@@ -56,6 +58,29 @@ public final class Reproducer {
         this.experiments = List.copyOf(experiments);
         this.quick = quick;
         this.progress = progress;
+    }
+
+    /**
+     * Also runs every experiment on the live kernel and compares its time with the model's prediction for the host
+     * kernel's own features ({@code hostKernel}) priced on the profile named x86_64-host.
+     */
+    public Reproducer withHost(java.util.function.Supplier<MemoryApi> backend, String hostKernel) {
+        this.host = backend;
+        this.hostKernel = hostKernel;
+        return this;
+    }
+
+    /**
+     * The live kernel's time for an experiment against the model's.
+     *
+     * @param experiment  the experiment's id
+     * @param measuredNs  host wall time of the experiment's scope (per published unit), NaN when it could not run
+     * @param predictedNs the model's time for the host kernel's features on x86_64-host, NaN without that profile
+     * @param note        what was run, or why not
+     */
+    public record HostRow(String experiment, double measuredNs, double predictedNs, String note) {
+        /** predicted / measured - 1. */
+        public double error() { return predictedNs / measuredNs - 1; }
     }
 
     /**
@@ -75,8 +100,13 @@ public final class Reproducer {
      * @param fits      one per profile with a fit
      * @param profiles  the profiles as priced (fitted costs in place)
      * @param quick     whether sizes were scaled down
+     * @param host      host-kernel measurements, empty unless asked for
      */
-    public record Result(List<Row> rows, List<FitReport> fits, List<Profile> profiles, boolean quick) { }
+    public record Result(List<Row> rows, List<FitReport> fits, List<Profile> profiles, boolean quick, List<HostRow> host) {
+        public Result {
+            host = host == null ? List.of() : List.copyOf(host);
+        }
+    }
 
     /** A model run that failed (bad script, failed expect); the message says which. */
     public static final class RunFailed extends RuntimeException {
@@ -94,7 +124,10 @@ public final class Reproducer {
                 keys.add(key(e, arch, e.patched()));
             }
         }
-        int total = keys.size();
+        if (host != null) {
+            for (Experiment e : experiments) keys.add(key(e, "x86_64", hostKernel));
+        }
+        int total = keys.size() + (host != null ? experiments.size() : 0);
         int done = 0;
         for (Experiment e : experiments) {
             for (String arch : archs()) {
@@ -103,6 +136,31 @@ public final class Reproducer {
                     if (runs.containsKey(k)) continue;
                     progress.step(done++, total, e.script() + " " + arch + " " + spec);
                     runs.put(k, runScript(e, arch, spec));
+                }
+            }
+        }
+        if (host != null) {
+            for (Experiment e : experiments) {
+                String k = key(e, "x86_64", hostKernel);
+                if (runs.containsKey(k)) continue;
+                progress.step(done++, total, e.script() + " x86_64 " + hostKernel);
+                runs.put(k, runScript(e, "x86_64", hostKernel));
+            }
+        }
+        Map<String, RunResult> hostRuns = new HashMap<>();
+        Map<String, String> hostFailures = new HashMap<>();
+        if (host != null) {
+            for (Experiment e : experiments) {
+                String k = e.script() + "|" + (quick ? e.quickParams() : Map.of());
+                if (hostRuns.containsKey(k) || hostFailures.containsKey(k)) {
+                    done++;
+                    continue;
+                }
+                progress.step(done++, total, "host: " + e.script());
+                try {
+                    hostRuns.put(k, runOn(e, host.get(), "host"));
+                } catch (RuntimeException x) {
+                    hostFailures.put(k, x.getMessage());
                 }
             }
         }
@@ -129,7 +187,30 @@ public final class Reproducer {
         for (Experiment e : experiments) {
             for (Profile p : priced) rows.add(row(e, p));
         }
-        return new Result(rows, fits, priced, quick);
+        List<HostRow> hostRows = new ArrayList<>();
+        if (host != null) {
+            Profile hp = priced.stream().filter(p -> p.name().equals("x86_64-host")).findFirst().orElse(null);
+            for (Experiment e : experiments) {
+                String k = e.script() + "|" + (quick ? e.quickParams() : Map.of());
+                RunResult hr = hostRuns.get(k);
+                if (hr == null) {
+                    hostRows.add(new HostRow(e.id(), Double.NaN, Double.NaN, "the host run failed: " + hostFailures.get(k)));
+                    continue;
+                }
+                RunResult.Measurement m = e.hostScope().equals("total") ? hr.total()
+                        : hr.regions().stream().filter(x -> x.name().equals(e.hostScope())).findFirst().orElse(null);
+                long per = divisor(e);
+                double measured = m == null ? Double.NaN : (double) m.wallNs() / per;
+                Map<String, Long> c = counters(e, e.hostScope(), "x86_64", hostKernel);
+                double predicted = hp == null || c == null ? Double.NaN : CostModel.predict(hp, c).ns() / per;
+                String note = "region '" + e.hostScope() + "'; host kernel features as '" + hostKernel + "'"
+                        + (c == null ? "; the model cannot run it: " + e.missing() : "")
+                        + (hp == null ? "; no x86_64-host profile priced" : "")
+                        + "; measured wall time includes the host backend's own per-call work";
+                hostRows.add(new HostRow(e.id(), measured, predicted, note));
+            }
+        }
+        return new Result(rows, fits, priced, quick, hostRows);
     }
 
     private List<String> archs() {
@@ -187,14 +268,17 @@ public final class Reproducer {
         Prediction a = CostModel.predict(p, cp);
         double bn = b.ns() / per;
         double an = a.ns() / per;
-        String kind = pub == null ? Row.NO_PUBLISHED : p.fittedTo(e.id()) ? Row.FIT : Row.PREDICTION;
+        String kind = pub == null ? Row.NO_PUBLISHED : p.fittedTo(e.id()) ? Row.FIT
+                : pub.profiles().contains(p.name()) ? Row.PREDICTION : Row.OTHER_MACHINE;
         Row provisional = new Row(e.id(), e.title(), p.name(), p.arch(), bn, an, pb, pp, machine, kind, "", b, a, Double.NaN);
-        return new Row(e.id(), e.title(), p.name(), p.arch(), bn, an, pb, pp, machine, kind, note(provisional, per), b, a, Double.NaN);
+        return new Row(e.id(), e.title(), p.name(), p.arch(), bn, an, pb, pp, machine, kind, note(provisional, per, p), b, a, Double.NaN);
     }
 
     /** The error of the ratio and the events that make the predicted change, largest first. */
-    private String note(Row r, long per) {
+    private String note(Row r, long per, Profile profile) {
         StringBuilder sb = new StringBuilder();
+        boolean compared = !Double.isNaN(r.publishedRatio()) && !quick;
+        if (Row.OTHER_MACHINE.equals(r.kind())) sb.append("published on another machine (").append(r.machine()).append(") than this profile's: shown for information; ");
         if (!Double.isNaN(r.publishedRatio())) {
             double err = r.ratioError();
             if (quick) sb.append("quick sizes: not comparable to the published ratio; ");
@@ -202,10 +286,30 @@ public final class Reproducer {
                     Math.abs(err) > 0.25 ? " (outside 25 %)" : Math.abs(err) > 0.10 ? " (outside 10 %)" : ""));
         }
         sb.append("change by event: ").append(changeByEvent(r.baseline(), r.patched(), per, 3));
+        if (compared) {
+            sb.append(String.format(Locale.ROOT, "; against the published times: baseline %+.1f %% (largest: %s), patched %+.1f %% (largest: %s)",
+                    100 * (r.baselineNs() / r.publishedBaselineNs() - 1), largest(r.baseline(), profile),
+                    100 * (r.patchedNs() / r.publishedPatchedNs() - 1), largest(r.patched(), profile)));
+        }
+        Experiment e = experiments.stream().filter(x -> x.id().equals(r.experiment())).findFirst().orElseThrow();
+        if (compared && e.modelNotes() != null) sb.append("; not modelled: ").append(e.modelNotes());
         Set<String> unpriced = new LinkedHashSet<>(r.baseline().unpriced());
         unpriced.addAll(r.patched().unpriced());
         if (!unpriced.isEmpty()) sb.append("; UNPRICED events (no cost in the profile): ").append(String.join(", ", unpriced));
         return sb.toString();
+    }
+
+    /** The two largest terms of a side, as shares of it; a cost fitted to published rows says so. */
+    private static String largest(Prediction p, Profile profile) {
+        List<Term> l = p.largestFirst();
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < Math.min(2, l.size()); i++) {
+            Term t = l.get(i);
+            boolean fitted = profile.fit() != null && profile.fit().free().contains(Event.valueOf(t.event()));
+            parts.add(String.format(Locale.ROOT, "%s %.0f %% at %.4g ns%s", t.event(), 100 * t.ns() / p.ns(), t.costNs(),
+                    fitted ? " [cost fitted to " + String.join(", ", profile.fit().rows()) + "]" : ""));
+        }
+        return String.join(", ", parts);
     }
 
     /** The {@code n} events whose terms change most from baseline to patched, as "EVENT count -> count (+x ms)". */
@@ -231,13 +335,17 @@ public final class Reproducer {
 
     /** Counters of the experiment's scope, or null when the required event was not counted there. */
     Map<String, Long> counters(Experiment e, String arch, String spec) {
+        return counters(e, e.scope(), arch, spec);
+    }
+
+    private Map<String, Long> counters(Experiment e, String scope, String arch, String spec) {
         RunResult r = runs.get(key(e, arch, spec));
         Map<String, Long> c;
-        if (e.scope().equals("total")) {
+        if (scope.equals("total")) {
             c = r.total().counters();
         } else {
-            c = r.regions().stream().filter(m -> m.name().equals(e.scope())).findFirst()
-                    .orElseThrow(() -> new RunFailed(e.script() + " has no region '" + e.scope() + "'")).counters();
+            c = r.regions().stream().filter(m -> m.name().equals(scope)).findFirst()
+                    .orElseThrow(() -> new RunFailed(e.script() + " has no region '" + scope + "'")).counters();
         }
         if (e.requires() != null && c.getOrDefault(e.requires(), 0L) == 0) return null;
         return c;
@@ -248,6 +356,10 @@ public final class Reproducer {
     }
 
     private RunResult runScript(Experiment e, String arch, String spec) {
+        return runOn(e, Backends.sim(arch, FeatureSet.parse(spec), false), arch + " with " + spec);
+    }
+
+    private RunResult runOn(Experiment e, MemoryApi backend, String what) {
         Path file = examples.resolve(e.script());
         String source;
         try {
@@ -259,11 +371,11 @@ public final class Reproducer {
         try {
             Script script = Script.parse(file.toString(), source, Language.standard());
             Map<String, Long> params = script.overrides(quick ? e.quickParams() : Map.of());
-            try (MemoryApi api = Backends.sim(arch, FeatureSet.parse(spec), false)) {
+            try (MemoryApi api = backend) {
                 RunResult r = new Interpreter(script, api, new PrintWriter(Writer.nullWriter()), new PrintWriter(diag))
                         .withParams(params).run();
                 if (!r.ok()) {
-                    throw new RunFailed(e.script() + " on " + arch + " with " + spec + " failed: " + diag.toString().trim());
+                    throw new RunFailed(e.script() + " on " + what + " failed: " + diag.toString().trim());
                 }
                 return r;
             }

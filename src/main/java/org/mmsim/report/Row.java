@@ -15,7 +15,8 @@ import org.mmsim.cost.CostModel.Prediction;
  * @param publishedBaselineNs the seed's time before, NaN when the seed has none for this architecture
  * @param publishedPatchedNs  the seed's time after
  * @param machine     the seed's machine, or null
- * @param kind        "fit", "prediction", "no published figure", or why the model cannot run it (e.g. needs swap model)
+ * @param kind        "fit", "prediction", "other machine", "no published figure", or why the model cannot run it
+ *                    (e.g. needs swap model)
  * @param note        the error and the per-event explanation in words
  * @param baseline    the priced breakdown before (null when not modelled)
  * @param patched     the priced breakdown after
@@ -29,6 +30,8 @@ public record Row(String experiment, String title, String profile, String arch, 
     public static final String FIT = "fit";
     /** Kind of a row judged on figures the profile never saw. */
     public static final String PREDICTION = "prediction";
+    /** Kind of a row whose published figures were measured on another kind of machine than the profile's. */
+    public static final String OTHER_MACHINE = "other machine";
     /** Kind of a row the seed publishes nothing for on this architecture. */
     public static final String NO_PUBLISHED = "no published figure";
 

@@ -38,6 +38,14 @@ public final class Tables {
         for (String[] c : cells) line(sb, c, w);
         sb.append("\nnotes (ratio = patched / baseline; ratio error = predicted ratio / published ratio - 1):\n");
         for (Row x : r.rows()) sb.append("  ").append(x.experiment()).append(" on ").append(x.profile()).append(": ").append(x.note()).append('\n');
+        if (!r.host().isEmpty()) {
+            sb.append("\nhost kernel (this machine) against the model priced on x86_64-host:\n");
+            sb.append(String.format(Locale.ROOT, "  %-15s %14s %14s %9s%n", "experiment", "host measured", "model", "error"));
+            for (var h : r.host()) {
+                sb.append(String.format(Locale.ROOT, "  %-15s %14s %14s %9s  %s%n", h.experiment(), Format.time(h.measuredNs()),
+                        Format.time(h.predictedNs()), Format.percent(h.error()), h.note()));
+            }
+        }
         if (!r.fits().isEmpty()) {
             sb.append("\nfits (rows used here are marked 'fit' and are not evidence for the model):\n");
             for (var f : r.fits()) sb.append("  ").append(f.profile()).append(" to ").append(String.join(", ", f.rows())).append(": ").append(f.text()).append('\n');
@@ -100,6 +108,15 @@ public final class Tables {
                 breakdown(o.putArray("baseline_terms"), x.baseline());
                 breakdown(o.putArray("patched_terms"), x.patched());
             }
+        }
+        ArrayNode hosts = root.putArray("host");
+        for (var h : r.host()) {
+            ObjectNode o = hosts.addObject();
+            o.put("experiment", h.experiment());
+            put(o, "measured_ns", h.measuredNs());
+            put(o, "predicted_ns", h.predictedNs());
+            put(o, "error", h.error());
+            o.put("note", h.note());
         }
         ArrayNode fits = root.putArray("fits");
         for (var f : r.fits()) {
