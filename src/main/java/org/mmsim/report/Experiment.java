@@ -28,10 +28,13 @@ import java.util.Map;
  * @param published   the published figures, one per machine
  * @param hostScope   the region timed on the host (a "total" scope also times the script's own checks there)
  * @param modelNotes  what the model leaves out of this experiment, known before any result (shown with its rows)
+ * @param hostParams  param overrides for the host comparison (the host backend's per-call work makes some seed
+ *                    loops too slow to run whole there); the model's host-kernel run uses the same
  */
 public record Experiment(String id, String title, String seed, String script, String scope, String unit,
                          String perParam, String baseline, String patched, Map<String, String> quickParams,
-                         String requires, String missing, List<Published> published, String hostScope, String modelNotes) {
+                         String requires, String missing, List<Published> published, String hostScope, String modelNotes,
+                         Map<String, String> hostParams) {
 
     /**
      * A published pair of times.
@@ -64,6 +67,12 @@ public record Experiment(String id, String title, String seed, String script, St
         }
     }
 
+    private static Map<String, String> hostParams(JsonNode e) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (e.has("host_params")) e.get("host_params").fields().forEachRemaining(f -> m.put(f.getKey(), f.getValue().asText()));
+        return m;
+    }
+
     static List<Experiment> parse(JsonNode root) {
         List<Experiment> list = new ArrayList<>();
         for (JsonNode e : root.get("experiments")) {
@@ -83,7 +92,7 @@ public record Experiment(String id, String title, String seed, String script, St
                     e.get("patched").asText(), quick, req == null ? null : req.get("event").asText(),
                     req == null ? null : req.get("missing").asText(), List.copyOf(pubs),
                     e.has("host_scope") ? e.get("host_scope").asText() : e.get("scope").asText(),
-                    e.has("model_notes") ? e.get("model_notes").asText() : null));
+                    e.has("model_notes") ? e.get("model_notes").asText() : null, hostParams(e)));
         }
         return List.copyOf(list);
     }

@@ -125,7 +125,7 @@ public final class Reproducer {
             }
         }
         if (host != null) {
-            for (Experiment e : experiments) keys.add(key(e, "x86_64", hostKernel));
+            for (Experiment e : experiments) keys.add(hostKey(e));
         }
         int total = keys.size() + (host != null ? experiments.size() : 0);
         int done = 0;
@@ -141,24 +141,24 @@ public final class Reproducer {
         }
         if (host != null) {
             for (Experiment e : experiments) {
-                String k = key(e, "x86_64", hostKernel);
+                String k = hostKey(e);
                 if (runs.containsKey(k)) continue;
                 progress.step(done++, total, e.script() + " x86_64 " + hostKernel);
-                runs.put(k, runScript(e, "x86_64", hostKernel));
+                runs.put(k, runOn(e, Backends.sim("x86_64", FeatureSet.parse(hostKernel), false), "x86_64 with " + hostKernel, params(e, true)));
             }
         }
         Map<String, RunResult> hostRuns = new HashMap<>();
         Map<String, String> hostFailures = new HashMap<>();
         if (host != null) {
             for (Experiment e : experiments) {
-                String k = e.script() + "|" + (quick ? e.quickParams() : Map.of());
+                String k = e.script() + "|" + params(e, true);
                 if (hostRuns.containsKey(k) || hostFailures.containsKey(k)) {
                     done++;
                     continue;
                 }
                 progress.step(done++, total, "host: " + e.script());
                 try {
-                    hostRuns.put(k, runOn(e, host.get(), "host"));
+                    hostRuns.put(k, runOn(e, host.get(), "host", params(e, true)));
                 } catch (RuntimeException x) {
                     hostFailures.put(k, x.getMessage());
                 }
@@ -191,7 +191,7 @@ public final class Reproducer {
         if (host != null) {
             Profile hp = priced.stream().filter(p -> p.name().equals("x86_64-host")).findFirst().orElse(null);
             for (Experiment e : experiments) {
-                String k = e.script() + "|" + (quick ? e.quickParams() : Map.of());
+                String k = e.script() + "|" + params(e, true);
                 RunResult hr = hostRuns.get(k);
                 if (hr == null) {
                     hostRows.add(new HostRow(e.id(), Double.NaN, Double.NaN, "the host run failed: " + hostFailures.get(k)));
@@ -199,11 +199,13 @@ public final class Reproducer {
                 }
                 RunResult.Measurement m = e.hostScope().equals("total") ? hr.total()
                         : hr.regions().stream().filter(x -> x.name().equals(e.hostScope())).findFirst().orElse(null);
-                long per = divisor(e);
+                Long perParam = e.perParam() == null ? null : hr.params().get(e.perParam());
+                long per = perParam == null || perParam <= 0 ? 1 : perParam;
                 double measured = m == null ? Double.NaN : (double) m.wallNs() / per;
-                Map<String, Long> c = counters(e, e.hostScope(), "x86_64", hostKernel);
+                Map<String, Long> c = scopeCounters(e, runs.get(hostKey(e)), e.hostScope());
                 double predicted = hp == null || c == null ? Double.NaN : CostModel.predict(hp, c).ns() / per;
-                String note = "region '" + e.hostScope() + "'; host kernel features as '" + hostKernel + "'"
+                String note = "region '" + e.hostScope() + "'" + (params(e, true).isEmpty() ? "" : " with " + params(e, true))
+                        + "; host kernel features as '" + hostKernel + "'"
                         + (c == null ? "; the model cannot run it: " + e.missing() : "")
                         + (hp == null ? "; no x86_64-host profile priced" : "")
                         + "; measured wall time includes the host backend's own per-call work";
@@ -339,7 +341,10 @@ public final class Reproducer {
     }
 
     private Map<String, Long> counters(Experiment e, String scope, String arch, String spec) {
-        RunResult r = runs.get(key(e, arch, spec));
+        return scopeCounters(e, runs.get(key(e, arch, spec)), scope);
+    }
+
+    private Map<String, Long> scopeCounters(Experiment e, RunResult r, String scope) {
         Map<String, Long> c;
         if (scope.equals("total")) {
             c = r.total().counters();
@@ -352,14 +357,24 @@ public final class Reproducer {
     }
 
     private String key(Experiment e, String arch, String spec) {
-        return e.script() + "|" + arch + "|" + spec + "|" + (quick ? e.quickParams() : Map.of());
+        return e.script() + "|" + arch + "|" + spec + "|" + params(e, false);
+    }
+
+    private String hostKey(Experiment e) {
+        return "host-kernel|" + e.script() + "|" + hostKernel + "|" + params(e, true);
+    }
+
+    /** The param overrides of a run: the quick ones with --quick, else the host ones for host comparisons, else none. */
+    private Map<String, String> params(Experiment e, boolean forHost) {
+        if (quick) return e.quickParams();
+        return forHost ? e.hostParams() : Map.of();
     }
 
     private RunResult runScript(Experiment e, String arch, String spec) {
-        return runOn(e, Backends.sim(arch, FeatureSet.parse(spec), false), arch + " with " + spec);
+        return runOn(e, Backends.sim(arch, FeatureSet.parse(spec), false), arch + " with " + spec, params(e, false));
     }
 
-    private RunResult runOn(Experiment e, MemoryApi backend, String what) {
+    private RunResult runOn(Experiment e, MemoryApi backend, String what, Map<String, String> overrides) {
         Path file = examples.resolve(e.script());
         String source;
         try {
@@ -370,7 +385,7 @@ public final class Reproducer {
         StringWriter diag = new StringWriter();
         try {
             Script script = Script.parse(file.toString(), source, Language.standard());
-            Map<String, Long> params = script.overrides(quick ? e.quickParams() : Map.of());
+            Map<String, Long> params = script.overrides(overrides);
             try (MemoryApi api = backend) {
                 RunResult r = new Interpreter(script, api, new PrintWriter(Writer.nullWriter()), new PrintWriter(diag))
                         .withParams(params).run();
