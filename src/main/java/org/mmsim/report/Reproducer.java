@@ -287,7 +287,7 @@ public final class Reproducer {
             else sb.append(String.format(Locale.ROOT, "ratio error %+.1f %%%s; ", 100 * err,
                     Math.abs(err) > 0.25 ? " (outside 25 %)" : Math.abs(err) > 0.10 ? " (outside 10 %)" : ""));
         }
-        sb.append("change by event: ").append(changeByEvent(r.baseline(), r.patched(), per, 3));
+        sb.append("change by event: ").append(changeByEvent(r.baseline(), r.patched(), per, 5));
         if (compared) {
             sb.append(String.format(Locale.ROOT, "; against the published times: baseline %+.1f %% (largest: %s), patched %+.1f %% (largest: %s)",
                     100 * (r.baselineNs() / r.publishedBaselineNs() - 1), largest(r.baseline(), profile),
