@@ -103,7 +103,11 @@ public final class HostBackend implements MemoryApi {
             throw new HostRefusal("the host backend needs /proc/self/pagemap", true);
         }
         for (long b = FIRST_BASE; b + WINDOW <= LAST_BASE; b += WINDOW) {
-            if (Maps.between(b, b + WINDOW).isEmpty()) return new HostBackend(b, HostSettings.standard());
+            if (Maps.between(b, b + WINDOW).isEmpty()) {
+                HostSettings settings = HostSettings.standard();
+                settings.lock();
+                return new HostBackend(b, settings);
+            }
         }
         throw new HostRefusal("no empty 4 TiB window between 16 and 64 TiB in this process's address space", true);
     }
