@@ -208,7 +208,8 @@ public final class Reproducer {
                         + "; host kernel features as '" + hostKernel + "'"
                         + (c == null ? "; the model cannot run it: " + e.missing() : "")
                         + (hp == null ? "; no x86_64-host profile priced" : "")
-                        + "; measured wall time includes the host backend's own per-call work";
+                        + (c == null ? "" : "; " + Format.count((double) c.getOrDefault("SYSCALL", 0L) / per) + " system calls per unit, each"
+                                + " also paying the host backend's own checks, which differ by call (see docs/cost-model.md)");
                 hostRows.add(new HostRow(e.id(), measured, predicted, note));
             }
         }
