@@ -57,7 +57,18 @@ public final class HtmlReport {
                     .append("</td><td>").append(Format.ratio(x.publishedRatio())).append("</td><td").append(bad ? " class=\"bad\"" : "").append('>')
                     .append(r.quick() ? "-" : Format.percent(x.ratioError())).append("</td><td class=\"l\">").append(esc(x.kind())).append("</td></tr>\n");
         }
-        h.append("</table>\n<h2>Notes</h2>\n");
+        h.append("</table>\n");
+        if (!r.host().isEmpty()) {
+            h.append("<h2>Host kernel against the model (x86_64-host)</h2>\n<table><tr><th>experiment</th><th>host measured</th>")
+                    .append("<th>model</th><th>error</th><th>what</th></tr>\n");
+            for (var x : r.host()) {
+                h.append("<tr><td class=\"l\">").append(esc(x.experiment())).append("</td><td>").append(Format.time(x.measuredNs()))
+                        .append("</td><td>").append(Format.time(x.predictedNs())).append("</td><td>").append(Format.percent(x.error()))
+                        .append("</td><td class=\"l\">").append(esc(x.note())).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
+        h.append("<h2>Notes</h2>\n");
         for (Row x : r.rows()) {
             h.append("<p class=\"note\"><b>").append(esc(x.experiment())).append(" on ").append(esc(x.profile())).append("</b>: ")
                     .append(esc(x.note())).append("</p>\n");
