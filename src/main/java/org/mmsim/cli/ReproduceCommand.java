@@ -91,7 +91,7 @@ final class ReproduceCommand implements Callable<Integer> {
             err.println("mmsim: cannot find the examples directory" + (dir == null ? "" : " " + dir) + "; give it with --examples DIR");
             return Exit.USAGE;
         }
-        boolean show = forceProgress || System.console() != null;
+        boolean show = forceProgress || Terminal.stderrIsTerminal();
         Progress progress = show ? bar(err) : Progress.NONE;
         Reproducer.Result result;
         try {
