@@ -74,7 +74,6 @@ int main(void) {
         v[r] = now() - t;
     }
     report("stream-line-read", v, REG / 64, "64B line");
-    munmap(buf - 0, 0);
 
     for (int r = 0; r < REPS; r++) {                       /* first-touch fault of order-0 anonymous pages */
         char *p = region(REG, 0);
