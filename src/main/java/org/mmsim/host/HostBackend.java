@@ -82,6 +82,7 @@ public final class HostBackend implements MemoryApi {
         this.settings = settings;
         this.mmapMinAddr = readLong(Path.of("/proc/sys/vm/mmap_min_addr"), 4096);
         this.execOnlyUnreadable = cpuHasProtectionKeys();
+        if (Child.supported()) Child.prepare(libc);
         this.cur = new Proc(new Ownership(), "/proc/self", null);
         procs.put(0L, cur);
     }
@@ -130,19 +131,9 @@ public final class HostBackend implements MemoryApi {
     private void claim(String call, long h, long end) {
         if (Long.compareUnsigned(end, h) <= 0) end = h + 1;
         if (cur.owned.covers(h, end)) return;
-        long windowEnd = base + WINDOW;
-        for (long a = h; Long.compareUnsigned(a, end) < 0; ) {
-            long o = cur.owned.ownedUpTo(a);
-            if (o != a) {
-                a = o;
-                continue;
-            }
-            if (!inWindow(a)) {
-                throw new HostRefusal(String.format("%s: address 0x%x is outside the host window (script addresses "
-                        + "0 .. 0x%x) and is not memory the kernel gave the script", call, script(a), WINDOW), false);
-            }
-            long next = cur.owned.nextStart(a);
-            a = Long.compareUnsigned(next, windowEnd) < 0 ? next : windowEnd;
+        if (!inWindow(h) && !cur.owned.contains(h)) {
+            throw new HostRefusal(String.format("%s: address 0x%x is outside the host window (script addresses "
+                    + "0 .. 0x%x) and is not memory the kernel gave the script", call, script(h), WINDOW), false);
         }
         for (Maps.Area v : Maps.between(cur.dir, h, end)) {
             long s = Long.compareUnsigned(v.start(), h) > 0 ? v.start() : h;
