@@ -141,9 +141,15 @@ public final class HostBackend implements MemoryApi {
             if (!cur.owned.covers(s, e)) {
                 throw new HostRefusal(String.format("%s: [0x%x, 0x%x) holds memory the script did not get from the "
                         + "kernel (%s); the host backend never touches it", call, script(s), script(e),
-                        v.name().isEmpty() ? "an anonymous mapping of the JVM" : v.name()), false);
+                        jvmName(v)), false);
             }
         }
+    }
+
+    /** What a VMA the script does not own is, for messages. */
+    private String jvmName(Maps.Area v) {
+        String n = Maps.name(cur.dir, v.start());
+        return n.isEmpty() ? "an anonymous mapping of the JVM" : n;
     }
 
     /** Drops ownership of the parts of [h, end) that are no longer mapped (after a call that failed midway). */
@@ -288,7 +294,7 @@ public final class HostBackend implements MemoryApi {
             if (Long.compareUnsigned(mine, stop) < 0) {
                 refusal[0] = String.format("%s: the access reaches 0x%x, memory the script did not get from the "
                         + "kernel (%s); the host backend never touches it", call, script(mine),
-                        v.name().isEmpty() ? "an anonymous mapping of the JVM" : v.name());
+                        jvmName(v));
                 return mine;
             }
             if (v.shared()) {
@@ -467,6 +473,7 @@ public final class HostBackend implements MemoryApi {
         }
         procs.remove(handle);
         closePagemap(p);
+        MapsQuery.forget(p.dir);
         p.child.end();
         if (curHandle == handle) {
             cur = procs.get(0L);
