@@ -25,8 +25,24 @@ final class Maps {
         return between("/proc/self", from, to);
     }
 
-    /** The VMAs of process {@code proc} (a /proc directory) that intersect [from, to), in address order. */
+    /**
+     * The VMAs of process {@code proc} (a /proc directory) that intersect [from, to), in address order. Uses the
+     * PROCMAP_QUERY ioctl (Linux 6.11+: one O(log n) lookup per VMA, no text) where the kernel has it, else
+     * reads the maps file; the names are left empty on the ioctl path (see {@link #name}).
+     */
     static List<Area> between(String proc, long from, long to) {
+        List<Area> q = MapsQuery.between(proc, from, to);
+        return q != null ? q : read(proc, from, to);
+    }
+
+    /** The name column of the VMA covering addr in process {@code proc}, for messages ("" if none). */
+    static String name(String proc, long addr) {
+        List<Area> l = read(proc, addr, addr + 1);
+        return l.isEmpty() ? "" : l.get(0).name();
+    }
+
+    /** {@link #between} by reading the maps file. */
+    static List<Area> read(String proc, long from, long to) {
         List<Area> out = new ArrayList<>();
         byte[] buf = new byte[1 << 16];
         int have = 0;
