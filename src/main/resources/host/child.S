@@ -15,11 +15,14 @@
 #   op 1 MEMSET  addr byte len         -> 0, after `rep stosb` (plain user stores)
 #   op 2 FILL    addr len              -> bytes read: exactly len bytes from data-in stored at addr, or -errno
 #   op 3 DUMP    addr len              -> bytes written: exactly len bytes from addr sent on data-out, or -errno
+#   op 4 FORK    fds                   -> mmsim_fork(fds) in this child: the grandchild's pid or -errno (the
+#                                         grandchild serves the pipes named by fds, an array in this child's memory)
 # Each reply is one word on the reply pipe. Rebuild child.bin with: as child.S -o c.o && objcopy -O binary -j .text c.o child.bin
 
         .text
         .globl  mmsim_fork
 mmsim_fork:
+.Lentry:
         push    %rbx
         push    %r12
         push    %r13
@@ -72,7 +75,13 @@ mmsim_fork:
         je      .Lfill
         cmp     $3, %rax
         je      .Ldump
+        cmp     $4, %rax
+        je      .Lfork
         jmp     .Ldie
+.Lfork:
+        mov     8(%rsp), %rdi
+        call    .Lentry                 # mmsim_fork again; returns here in this child only
+        jmp     .Lreply
 .Lsyscall:
         mov     8(%rsp), %rax
         mov     16(%rsp), %rdi

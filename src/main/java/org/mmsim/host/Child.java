@@ -35,6 +35,8 @@ final class Child {
     static final int CHUNK = 1 << 18;
     private static MethodHandle stub;
 
+    /** The child that forked this one, or null when the JVM did (the one who must reap it). */
+    private final Child parent;
     private final int pid;
     private final int cmd;
     private final int dataIn;
@@ -45,7 +47,8 @@ final class Child {
     private final MemorySegment buf;
     private boolean ended;
 
-    private Child(int pid, int cmd, int dataIn, int reply, int dataOut) {
+    private Child(int pid, int cmd, int dataIn, int reply, int dataOut, Child parent) {
+        this.parent = parent;
         this.pid = pid;
         this.cmd = cmd;
         this.dataIn = dataIn;
@@ -91,45 +94,100 @@ final class Child {
         return stub;
     }
 
+    /**
+     * Four pipes in the JVM, as the stub's fds array wants them: [0] command read, [1] data-in read, [2] reply
+     * write, [3] data-out write (the child's ends), then the parent's ends [4]..[7]. Throws {@link Failed}.
+     */
+    private static int[] pipes() {
+        int[] ends = new int[8];
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(JAVA_INT, 2);
+            for (int i = 0; i < 4; i++) {
+                int r = (int) PIPE2.invokeExact(p, O_CLOEXEC);
+                if (r != 0) {
+                    for (int k = 0; k < 8; k++) if (ends[k] > 0) close(ends[k]);
+                    throw new Failed(24);                      // EMFILE: out of descriptors
+                }
+                int rd = p.getAtIndex(JAVA_INT, 0);
+                int wr = p.getAtIndex(JAVA_INT, 1);
+                int ignored = (int) FCNTL.invokeExact(rd, F_SETPIPE_SZ, 1 << 20);
+                boolean toChild = i < 2;
+                ends[i] = toChild ? rd : wr;
+                ends[i + 4] = toChild ? wr : rd;
+            }
+            return ends;
+        } catch (Failed f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("pipe2 failed", t);
+        }
+    }
+
     /** Forks the JVM; returns the child, or throws {@link Failed} with the errno of pipe2 or fork. */
     static Child fork(Libc libc) {
         prepare(libc);
         MethodHandle s = stub(libc);
+        int[] ends = pipes();
+        long pid;
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(JAVA_INT, 8);
-            // 4 pipes: [0]/[4] commands, [1]/[5] data in, [6]/[2] replies, [7]/[3] data out (child end first)
-            int[] ends = new int[8];
-            int made = 0;
-            try {
-                for (int i = 0; i < 4; i++) {
-                    int r = (int) PIPE2.invokeExact(p, O_CLOEXEC);
-                    if (r != 0) throw new Failed(12);   // ENOMEM-like: out of descriptors or memory
-                    int rd = p.getAtIndex(JAVA_INT, 0);
-                    int wr = p.getAtIndex(JAVA_INT, 1);
-                    int ignored = (int) FCNTL.invokeExact(rd, F_SETPIPE_SZ, 1 << 20);
-                    boolean toChild = i < 2;
-                    ends[i] = toChild ? rd : wr;
-                    ends[i + 4] = toChild ? wr : rd;
-                    made++;
-                }
-                MemorySegment fds = a.allocate(JAVA_INT, 8);
-                for (int i = 0; i < 8; i++) fds.setAtIndex(JAVA_INT, i, ends[i]);
-                long pid = (long) s.invokeExact(fds);
-                for (int i = 0; i < 4; i++) close(ends[i]);
-                if (pid < 0) {
-                    for (int i = 4; i < 8; i++) close(ends[i]);
-                    throw new Failed((int) -pid);
-                }
-                return new Child((int) pid, ends[4], ends[5], ends[6], ends[7]);
-            } catch (Failed f) {
-                if (made < 4) for (int i = 0; i < 8; i++) if (ends[i] > 0) close(ends[i]);
-                throw f;
-            }
-        } catch (Failed f) {
-            throw f;
+            MemorySegment fds = a.allocate(JAVA_INT, 8);
+            for (int i = 0; i < 8; i++) fds.setAtIndex(JAVA_INT, i, ends[i]);
+            pid = (long) s.invokeExact(fds);
         } catch (Throwable t) {
             throw new IllegalStateException("fork stub call failed", t);
         }
+        for (int i = 0; i < 4; i++) close(ends[i]);
+        if (pid < 0) {
+            for (int i = 4; i < 8; i++) close(ends[i]);
+            throw new Failed((int) -pid);
+        }
+        return new Child((int) pid, ends[4], ends[5], ends[6], ends[7], null);
+    }
+
+    /**
+     * Forks {@code parent} (a child of the JVM): the JVM makes the grandchild's pipes, the parent takes copies of
+     * them with pidfd_getfd(2) and runs the stub's FORK command; the grandchild then serves the JVM directly.
+     * Throws {@link Failed} with the errno of the first step that failed (EPERM where ptrace rules forbid
+     * pidfd_getfd).
+     */
+    static Child forkFrom(Child parent, Libc libc) {
+        prepare(libc);
+        int[] ends = pipes();
+        long pidfd = parent.syscall(434, ProcessHandle.current().pid(), 0, 0, 0, 0, 0);   // pidfd_open(JVM)
+        if (pidfd < 0) {
+            for (int e : ends) close(e);
+            throw new Failed((int) -pidfd);
+        }
+        long[] theirs = new long[8];
+        java.util.Arrays.fill(theirs, -1);
+        long pid = 0;
+        try {
+            for (int i = 0; i < 8; i++) {
+                theirs[i] = parent.syscall(438, pidfd, ends[i], 0, 0, 0, 0);               // pidfd_getfd
+                if (theirs[i] < 0) {
+                    pid = theirs[i];
+                    break;
+                }
+            }
+            if (pid == 0) {
+                byte[] arr = new byte[32];
+                java.nio.ByteBuffer.wrap(arr).order(java.nio.ByteOrder.LITTLE_ENDIAN).asIntBuffer()
+                        .put(java.util.Arrays.stream(theirs).mapToInt(x -> (int) x).toArray());
+                // the array lives in the parent's copy of the transfer buffer; the grandchild keeps its own copy
+                long at = shared.address();
+                parent.fill(at, arr, 32);
+                pid = parent.command(4, at, 0, 0, 0, 0, 0, 0);
+            }
+        } finally {
+            parent.syscall(3, pidfd, 0, 0, 0, 0, 0);
+            for (long fd : theirs) if (fd >= 0) parent.syscall(3, fd, 0, 0, 0, 0, 0);
+            for (int i = 0; i < 4; i++) close(ends[i]);
+        }
+        if (pid < 0) {
+            for (int i = 4; i < 8; i++) close(ends[i]);
+            throw new Failed((int) -pid);
+        }
+        return new Child((int) pid, ends[4], ends[5], ends[6], ends[7], parent);
     }
 
     /** fork failed with this errno. */
@@ -241,6 +299,11 @@ final class Child {
         close(dataIn);
         close(reply);
         close(dataOut);
+        if (parent != null) {
+            // its parent reaps it: wait4(pid, NULL, 0, NULL); if the parent has exited, init has reaped it
+            if (!parent.ended) parent.syscall(61, pid, 0, 0, 0, 0, 0);
+            return;
+        }
         try (Arena a = Arena.ofConfined()) {
             int ignored = (int) WAITPID.invokeExact(pid, a.allocate(JAVA_INT), 0);
         } catch (Throwable t) {

@@ -421,21 +421,17 @@ public final class HostBackend implements MemoryApi {
 
     /**
      * fork(2) of the JVM: a child that shares the script's memory copy-on-write and runs the fork stub ({@link
-     * Child}). Its ownership set starts as the parent's, less what MADV_DONTFORK kept from it. Only the original
-     * process can fork (a fork from a child is refused), and only on x86-64.
+     * Child}). Its ownership set starts as the parent's, less what MADV_DONTFORK kept from it. A child forks too
+     * (its child is made through pidfd_getfd). x86-64 only.
      */
     @Override public long fork() {
-        if (cur.child != null) {
-            throw new HostRefusal("fork: only the original process can fork on the host backend (process "
-                    + curHandle + " is a child)", false);
-        }
         if (!Child.supported()) {
             throw new HostRefusal("fork is not available on the host backend on " + System.getProperty("os.arch")
                     + " (the fork stub is x86-64 machine code)", true);
         }
         Child c;
         try {
-            c = Child.fork(libc);
+            c = cur.child == null ? Child.fork(libc) : Child.forkFrom(cur.child, libc);
         } catch (Child.Failed f) {
             errno = f.errno;
             return -1;

@@ -231,7 +231,21 @@ final class HostSettings {
         guardian = new ProcessBuilder("setsid", "flock", lock, "/bin/sh", "-c", GUARDIAN)
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         toGuardian = guardian.getOutputStream();
-        // wait until the guardian holds the lock (another mmsim run may be restoring its settings)
+        // wait until the guardian holds the lock (another mmsim run may have the host's settings changed)
+        long t0 = System.nanoTime();
+        while (guardian.getInputStream().available() == 0 && guardian.isAlive()
+                && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2)) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (guardian.getInputStream().available() == 0 && guardian.isAlive()) {
+            System.err.println("mmsim: waiting for another mmsim run on this machine to put the host's settings back"
+                    + " (lock " + lock + ")");
+        }
         byte[] ack = guardian.getInputStream().readNBytes(7);
         if (!new String(ack, StandardCharsets.UTF_8).equals("locked\n")) {
             guardian.destroy();

@@ -2,6 +2,7 @@ package org.mmsim.host;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -28,6 +29,10 @@ class ChildStubTest {
         Path bin = dir.resolve("child.bin");
         run("as", "src/main/resources/host/child.S", "-o", obj.toString());
         run("objcopy", "-O", "binary", "-j", ".text", obj.toString(), bin.toString());
+        Process r = new ProcessBuilder("objdump", "-r", obj.toString()).redirectErrorStream(true).start();
+        String relocs = new String(r.getInputStream().readAllBytes());
+        r.waitFor();
+        assertFalse(relocs.contains("R_X86_64"), "the stub must be position-independent without relocations:\n" + relocs);
         byte[] shipped;
         try (InputStream in = ChildStubTest.class.getResourceAsStream("/host/child.bin")) {
             shipped = in.readAllBytes();

@@ -79,9 +79,37 @@ class HostForkTest {
             Segfault s = assertThrows(Segfault.class, () -> h.memset(p, 9, 4 * K4));
             assertEquals(p + 2 * K4, s.addr());
             assertEquals(9, h.peek(p + 2 * K4 - 1));
-            assertThrows(HostRefusal.class, h::fork, "a child cannot fork on the host backend");
             h.switchTo(0);
             assertEquals(1, h.peek(p));
+        }
+    }
+
+    @Test
+    void aChildForksAGrandchildThatSharesItsMemory() throws Exception {
+        HostTestSupport.assumeHost();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Child.supported(), "fork stub is x86-64 only");
+        try (HostBackend h = HostBackend.open()) {
+            long p = h.mmap(G, 16 * K4, RW, ANON, -1, 0);
+            h.memset(p, 1, 16 * K4);
+            long c = h.fork();
+            h.switchTo(c);
+            h.memset(p, 2, 16 * K4);
+            long g = h.fork();
+            assertTrue(g > 0 && g != c, "the child forked");
+            String gDir = h.procDir(g);
+            String cPid = Path.of(h.procDir(c)).getFileName().toString();
+            assertTrue(Files.readString(Path.of(gDir, "status")).contains("PPid:\t" + cPid), "the grandchild's parent is the child");
+            h.memset(p, 3, K4);
+            h.switchTo(g);
+            assertEquals(2, h.peek(p), "the grandchild sees the child's memory as it was at its fork");
+            h.poke(p, 4);
+            h.switchTo(c);
+            assertEquals(3, h.peek(p));
+            h.switchTo(0);
+            assertEquals(1, h.peek(p));
+            assertEquals(0, h.exit(g));
+            assertFalse(Files.exists(Path.of(gDir)), "the grandchild is gone and reaped by its parent");
+            assertEquals(0, h.exit(c));
         }
     }
 }
