@@ -50,7 +50,12 @@ public final class HostBackend implements MemoryApi {
     private final Libc libc = new Libc();
     private final long base;
     private final HostSettings settings;
+    /** vm.mmap_min_addr: MAP_FIXED below it needs CAP_SYS_RAWIO. */
     private final long mmapMinAddr;
+    /** The kernel's effective minimum (max of the sysctl and CONFIG_LSM_MMAP_MIN_ADDR): hints below it are raised. */
+    private final long hintMinAddr;
+    /** This process has CAP_SYS_RAWIO (root), so MAP_FIXED below vm.mmap_min_addr is allowed. */
+    private final boolean capSysRawio;
     private final boolean execOnlyUnreadable;
     /** The JVM itself (handle 0) and the live forked children by handle. */
     private final Map<Long, Proc> procs = new TreeMap<>();
@@ -81,8 +86,10 @@ public final class HostBackend implements MemoryApi {
         this.base = base;
         this.settings = settings;
         this.mmapMinAddr = readLong(Path.of("/proc/sys/vm/mmap_min_addr"), 4096);
+        this.capSysRawio = hasCapability(17); // CAP_SYS_RAWIO
         this.execOnlyUnreadable = cpuHasProtectionKeys();
         if (Child.supported()) Child.prepare(libc);
+        this.hintMinAddr = effectiveMinAddr();
         // Link every downcall now (the first call of an FFM handle costs milliseconds) with calls that change
         // nothing (length 0 or invalid), so that the first measured region times the kernel, not the linking.
         libc.mmap(0, 0, 0, 0x22, -1, 0);
@@ -204,8 +211,8 @@ public final class HostBackend implements MemoryApi {
         boolean fixed = (flags & Uapi.MAP_FIXED) != 0 && !noReplace;
         long h;
         if (fixed || noReplace) {
-            // the one check the shift hides: below vm.mmap_min_addr a fixed mapping is refused with EPERM
-            if (Long.compareUnsigned(addr, mmapMinAddr) < 0 && (addr & (PAGE - 1)) == 0 && len != 0) {
+            // the one check the shift hides: below vm.mmap_min_addr a fixed mapping needs CAP_SYS_RAWIO
+            if (belowMinAddr(addr) && (addr & (PAGE - 1)) == 0 && len != 0) {
                 errno = org.mmsim.mm.Errno.EPERM;
                 return -1;
             }
@@ -214,8 +221,9 @@ public final class HostBackend implements MemoryApi {
         } else if (addr == 0) {
             h = 0;
         } else {
-            // a hint below vm.mmap_min_addr is raised to it (round_hint_to_min), in script addresses
-            h = host(Long.compareUnsigned(addr, mmapMinAddr) < 0 ? pageAlign(mmapMinAddr) : addr);
+            // a hint below the kernel's effective mmap_min_addr is raised to it (round_hint_to_min), in script
+            // addresses
+            h = host(Long.compareUnsigned(addr, hintMinAddr) < 0 ? pageAlign(hintMinAddr) : addr);
         }
         long r = sys(9, h, len, prot, flags, fd, offset);
         if (r == -1) {
@@ -243,6 +251,10 @@ public final class HostBackend implements MemoryApi {
         boolean aligned = (oldAddr & (PAGE - 1)) == 0;
         if (aligned) claim("mremap", h, oldLen == 0 ? h + PAGE : oldEnd);
         boolean fixed = (flags & Uapi.MREMAP_FIXED) != 0;
+        if (fixed && belowMinAddr(newAddr) && (newAddr & (PAGE - 1)) == 0 && newLen != 0 && aligned) {
+            errno = org.mmsim.mm.Errno.EPERM; // the destination check (security_mmap_addr) the shift hides
+            return -1;
+        }
         long nh = fixed ? host(newAddr) : 0;
         if (fixed && (newAddr & (PAGE - 1)) == 0 && newLen > 0) claim("mremap(MREMAP_FIXED)", nh, nh + pageAlign(newLen));
         long r = sys(25, h, oldLen, newLen, flags, nh, 0);
@@ -564,6 +576,35 @@ public final class HostBackend implements MemoryApi {
         } finally {
             settings.restore();
         }
+    }
+
+    /** A fixed mapping at script address {@code addr} is one the kernel would refuse with EPERM (cap_mmap_addr). */
+    private boolean belowMinAddr(long addr) {
+        return !capSysRawio && Long.compareUnsigned(addr, mmapMinAddr) < 0;
+    }
+
+    /** True if capability {@code bit} is in this process's effective set (/proc/self/status, CapEff). */
+    private static boolean hasCapability(int bit) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) >>> bit & 1) != 0;
+            }
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /**
+     * The kernel's effective mmap_min_addr, which the shifted window hides from hints: the sysctl or
+     * CONFIG_LSM_MMAP_MIN_ADDR, whichever is larger. Asked of the kernel itself: a hinted mapping at one page is
+     * placed at the minimum when the bottom of the address space is free (it is unmapped at once).
+     */
+    private long effectiveMinAddr() {
+        long r = libc.mmap(PAGE, PAGE, 0, Uapi.MAP_PRIVATE | Uapi.MAP_ANONYMOUS, -1, 0);
+        if (r == -1) return mmapMinAddr;
+        libc.munmap(r, PAGE);
+        return r >= mmapMinAddr && r <= (1L << 20) ? r : mmapMinAddr;
     }
 
     private static long readLong(Path p, long dflt) {
