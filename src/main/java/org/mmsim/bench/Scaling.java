@@ -26,6 +26,7 @@ final class Scaling {
 
     static List<Row> run(String arch, FeatureSet kernel, long folio, List<Long> sizes) {
         List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 3; i++) one(arch, kernel, folio, 64L << 20); // warm-up: compile the paths first
         for (long size : sizes) rows.add(one(arch, kernel, folio, size));
         return rows;
     }
