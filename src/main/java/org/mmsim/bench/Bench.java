@@ -83,6 +83,10 @@ public final class Bench {
     /** The human-readable tables. */
     public static String text(Result r) {
         StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "mmsim bench: Java %s, %d CPUs, load average %.2f, -Xmx %d MiB%n%n",
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Machine.heapMax() >> 20));
         if (!r.workloads().isEmpty()) {
             sb.append("Seed workloads").append(r.options().quick() ? " (--quick: scaled down)" : " (full size)")
               .append(", model with all seed features; ratio = model x86_64 / host\n");
@@ -110,13 +114,14 @@ public final class Bench {
         if (!r.scaling().isEmpty()) {
             sb.append("Scaling, arm64 patched, ").append(size(r.options().folio()))
               .append(" folios, one fill byte per page (target <= 24 bytes/page)\n");
-            sb.append(String.format("%-6s %11s %10s %12s %11s %11s %11s %11s %10s%n", "size", "pages", "touch s",
-                    "heap MiB", "bytes/page", "mprotect", "mremap", "munmap", "-Xmx MiB"));
-            sb.append(String.format("%-6s %11s %10s %12s %11s %11s %11s %11s %10s%n", "", "", "", "", "", "ns/PTE",
-                    "ns/PTE", "ns/PTE", ""));
+            sb.append(String.format("%-6s %11s %9s %9s %10s %11s %9s %9s %9s %9s%n", "size", "pages", "touch s",
+                    "(cpu s)", "heap MiB", "bytes/page", "mprotect", "mremap", "munmap", "-Xmx MiB"));
+            sb.append(String.format("%-6s %11s %9s %9s %10s %11s %9s %9s %9s %9s%n", "", "", "wall", "", "", "",
+                    "ns/PTE", "ns/PTE", "ns/PTE", ""));
             for (Scaling.Row s : r.scaling()) {
-                sb.append(String.format(Locale.ROOT, "%-6s %11d %10.2f %12.1f %11.1f %11.2f %11.2f %11.2f %10d%n",
-                        size(s.size()), s.pages(), s.touchNs() / 1e9, s.heapBytes() / 1048576.0, s.bytesPerPage(),
+                sb.append(String.format(Locale.ROOT, "%-6s %11d %9.2f %9.2f %10.1f %11.1f %9.2f %9.2f %9.2f %9d%n",
+                        size(s.size()), s.pages(), s.touchNs() / 1e9, s.touchCpuNs() / 1e9, s.heapBytes() / 1048576.0,
+                        s.bytesPerPage(),
                         s.nsPerPte(s.mprotectNs()), s.nsPerPte(s.mremapNs()), s.nsPerPte(s.munmapNs()),
                         s.heapMax() >> 20));
             }
@@ -139,6 +144,7 @@ public final class Bench {
         root.put("quick", r.options().quick());
         root.put("java", System.getProperty("java.version"));
         root.put("cpus", Runtime.getRuntime().availableProcessors());
+        root.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         root.put("heap_max_bytes", Machine.heapMax());
         List<Object> w = new ArrayList<>();
         for (WorkloadTimes.Row x : r.workloads()) {
@@ -173,6 +179,7 @@ public final class Bench {
             m.put("folio", r.options().folio());
             m.put("pages", x.pages());
             m.put("touch_ns", x.touchNs());
+            m.put("touch_cpu_ns", x.touchCpuNs());
             m.put("heap_bytes", x.heapBytes());
             m.put("bytes_per_page", x.bytesPerPage());
             m.put("mprotect_ns_per_pte", x.nsPerPte(x.mprotectNs()));

@@ -62,6 +62,14 @@ final class Machine {
         return System.nanoTime() - t0;
     }
 
+    /** CPU nanoseconds this thread spent in {@code r} (excludes time other processes took the CPU). */
+    static long cpuTime(Runnable r) {
+        var mx = ManagementFactory.getThreadMXBean();
+        long t0 = mx.getCurrentThreadCpuTime();
+        r.run();
+        return mx.getCurrentThreadCpuTime() - t0;
+    }
+
     /** Heap bytes in use after a full collection (what live objects cost, not garbage). */
     static long heapUsed() {
         for (int i = 0; i < 3; i++) System.gc();

@@ -17,7 +17,7 @@ final class Scaling {
     private Scaling() {}
 
     /** One size. Times in nanoseconds; heap in bytes. */
-    record Row(long size, long pages, long touchNs, long heapBytes, double bytesPerPage,
+    record Row(long size, long pages, long touchNs, long touchCpuNs, long heapBytes, double bytesPerPage,
                long mprotectNs, long mremapNs, long munmapNs, long heapMax) {
         double nsPerPte(long ns) { return (double) ns / pages; }
     }
@@ -37,13 +37,14 @@ final class Scaling {
         // physical memory just above what the run needs, so per-frame arrays are not sized for 64 GiB of idle RAM
         Machine m = new Machine(arch, kernel, size + (size >> 6) + (64L << 20), folio);
         long[] p = new long[1];
-        long touch = Machine.time(() -> p[0] = m.touch(BASE, size));
+        long[] cpu = new long[1];
+        long touch = Machine.time(() -> cpu[0] = Machine.cpuTime(() -> p[0] = m.touch(BASE, size)));
         long heap = Machine.heapUsed() - before;
         long mprotect = Machine.time(() -> Machine.ok(m.api.mprotect(p[0], size, Uapi.PROT_READ), "mprotect"));
         long to = BASE + size + (1L << 20);
         long mremap = Machine.time(() -> Machine.ok(m.api.mremap(p[0], size, size,
                 Uapi.MREMAP_MAYMOVE | Uapi.MREMAP_FIXED, to), "mremap"));
         long munmap = Machine.time(() -> Machine.ok(m.api.munmap(to, size), "munmap"));
-        return new Row(size, pages, touch, heap, (double) heap / pages, mprotect, mremap, munmap, Machine.heapMax());
+        return new Row(size, pages, touch, cpu[0], heap, (double) heap / pages, mprotect, mremap, munmap, Machine.heapMax());
     }
 }

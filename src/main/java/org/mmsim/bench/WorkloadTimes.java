@@ -50,7 +50,7 @@ final class WorkloadTimes {
             MemoryApi h = null;
             try {
                 h = host.get();
-            } catch (IllegalArgumentException | UnsupportedOperationException | IllegalStateException e) {
+            } catch (RuntimeException e) { // IllegalArgumentException, HostRefusal: the reason is the message
                 note = "n/a (host backend unavailable: " + e.getMessage() + ")";
             }
             if (h != null) {
