@@ -97,6 +97,14 @@ public final class PteOps {
             for (int j = 0; j < nr; j++) t[i + j] = arch.pteWithPfn(pte, arch.ptePfn(pte) + j);
             return;
         }
+        setPtesCont(t, i, addr, pte, nr);
+    }
+
+    /**
+     * The arm64 part of {@link #setPtes}, a method of its own so that setPtes stays small enough for the JIT to
+     * inline on the per-PTE paths of architectures without contpte even after arm64 machines ran in the same JVM.
+     */
+    private void setPtesCont(long[] t, int i, long addr, long pte, int nr) {
         pte = arch.pteMknoncont(pte);
         if (nr == 1) {
             tryUnfold(t, i, addr);
