@@ -33,7 +33,13 @@ public final class Bench {
      * @param maxSize  the largest size of the scaling table (1M, 1G, 64G, 1T, cut at this)
      * @param folio    folio size of the scaling table
      */
-    public record Options(boolean quick, Set<String> sections, long maxSize, long folio) { }
+    public record Options(boolean quick, Set<String> sections, long maxSize, long folio, List<String> bulkArches,
+                          boolean inProcess) {
+        /** Defaults: bulk paths of both architectures, each measured in a JVM of its own. */
+        public Options(boolean quick, Set<String> sections, long maxSize, long folio) {
+            this(quick, sections, maxSize, folio, List.of("x86_64", "arm64"), false);
+        }
+    }
 
     /** Everything measured. */
     public record Result(Options options, List<WorkloadTimes.Row> workloads, List<BulkPaths.Row> bulk,
@@ -56,8 +62,13 @@ public final class Bench {
         }
         if (o.sections().contains("bulk")) {
             progress(diag, "bulk paths");
-            b = BulkPaths.run(List.of("x86_64", "arm64"), List.of(FeatureSet.patched(), FeatureSet.baseline()),
-                    o.quick() ? 64L << 20 : 1L << 30, o.quick() ? 100_000_000L : 1_000_000_000L);
+            if (o.inProcess()) {
+                b = BulkPaths.run(o.bulkArches(), List.of(FeatureSet.patched(), FeatureSet.baseline()),
+                        o.quick() ? 64L << 20 : 1L << 30, o.quick() ? 100_000_000L : 1_000_000_000L);
+            } else {
+                b = new ArrayList<>();
+                for (String arch : o.bulkArches()) b.addAll(IsolatedBulk.run(arch, o.quick()));
+            }
         }
         if (o.sections().contains("scaling")) {
             progress(diag, "scaling");
@@ -102,7 +113,8 @@ public final class Bench {
             sb.append('\n');
         }
         if (!r.bulk().isEmpty()) {
-            sb.append("Batched bulk paths, 64K folios, best of repeated calls after warm-up (target <= 3 ns/PTE)\n");
+            sb.append("Batched bulk paths, 64K folios, best of repeated calls after warm-up (target <= 3 ns/PTE)")
+              .append(r.options().inProcess() ? ", all in this JVM\n" : ", one JVM per architecture\n");
             sb.append(String.format("%-26s %-7s %-9s %10s %9s  %s%n", "path", "arch", "kernel", "PTEs", "ns/PTE", "note"));
             for (BulkPaths.Row b : r.bulk()) {
                 sb.append(String.format(Locale.ROOT, "%-26s %-7s %-9s %10d %9s  %s%n", b.path(), b.arch(), b.kernel(),

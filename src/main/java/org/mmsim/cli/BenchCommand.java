@@ -48,6 +48,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "folio size of the scaling table: 4K, 16K..1M (mTHP) or 2M (THP) (default: ${DEFAULT-VALUE})")
     private String folio;
 
+    @Option(names = "--bulk-arch", paramLabel = "ARCH", split = ",", defaultValue = "x86_64,arm64",
+            description = "architectures of the bulk-path section (default: ${DEFAULT-VALUE})")
+    private List<String> bulkArches;
+
+    @Option(names = "--in-process", description = "measure the bulk paths of every architecture in this JVM "
+            + "(default: a JVM per architecture, so that one's JIT profile does not slow the other's paths)")
+    private boolean inProcess;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -75,7 +83,13 @@ final class BenchCommand implements Callable<Integer> {
             err.println("mmsim: " + e.getMessage());
             return Exit.USAGE;
         }
-        Bench.Result r = Bench.run(new Bench.Options(quick, sections, max, folioBytes),
+        try {
+            bulkArches.forEach(org.mmsim.arch.Arch::byName);
+        } catch (IllegalArgumentException e) {
+            err.println("mmsim: " + e.getMessage());
+            return Exit.USAGE;
+        }
+        Bench.Result r = Bench.run(new Bench.Options(quick, sections, max, folioBytes, List.copyOf(bulkArches), inProcess),
                 () -> parent.backends().open("host", "x86_64", FeatureSet.patched(), false), err);
         out.print(json ? Bench.json(r) : Bench.text(r));
         out.flush();
