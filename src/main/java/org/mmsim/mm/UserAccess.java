@@ -37,9 +37,20 @@ public final class UserAccess {
     public static void access(Mm mm, long addr, long len, boolean write, PageVisitor v) {
         long a = addr;
         long end = addr + len;
+        // The PMD table of the GiB being accessed, looked up once per GiB instead of once per page. Upper tables are
+        // freed only by free_pgtables (munmap, mremap, exit), never during an access, so the array stays valid even
+        // across the faults the access takes; a missing table is not remembered (a fault may allocate it).
+        long[] pmds = null;
+        long pmdsGiB = -1;
         while (a < end) {
             long page = a & ~(Arch.PAGE_SIZE - 1);
-            long pfn = resolve(mm, a, write);
+            long gib = a >>> Arch.PUD_SHIFT;
+            if (gib != pmdsGiB || pmds == null) {
+                pmds = mm.pt.pmdTable(a, false);
+                pmdsGiB = gib;
+            }
+            long pfn = pmds != null ? resolvePfn(mm, pmds, a, write) : -1;
+            if (pfn < 0) pfn = resolve(mm, a, write);
             int off = (int) (a - page);
             int n = (int) (Math.min(end, page + Arch.PAGE_SIZE) - a);
             v.visit(pfn, off, n, a - addr);
@@ -63,9 +74,13 @@ public final class UserAccess {
      * does), else -1.
      */
     static long resolvePfn(Mm mm, long addr, boolean write) {
-        Arch arch = mm.env.arch;
         long[] m = mm.pt.pmdTable(addr, false);
-        if (m == null) return -1;
+        return m == null ? -1 : resolvePfn(mm, m, addr, write);
+    }
+
+    /** {@link #resolvePfn(Mm, long, boolean)} below a PMD table already looked up. */
+    private static long resolvePfn(Mm mm, long[] m, long addr, boolean write) {
+        Arch arch = mm.env.arch;
         int mi = PageTables.pmdIndex(addr);
         long pmd = m[mi];
         if (pmd == 0) return -1;

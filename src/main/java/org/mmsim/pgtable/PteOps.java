@@ -97,6 +97,14 @@ public final class PteOps {
             for (int j = 0; j < nr; j++) t[i + j] = arch.pteWithPfn(pte, arch.ptePfn(pte) + j);
             return;
         }
+        setPtesCont(t, i, addr, pte, nr);
+    }
+
+    /**
+     * The arm64 part of {@link #setPtes}, a method of its own so that setPtes stays small enough for the JIT to
+     * inline on the per-PTE paths of architectures without contpte even after arm64 machines ran in the same JVM.
+     */
+    private void setPtesCont(long[] t, int i, long addr, long pte, int nr) {
         pte = arch.pteMknoncont(pte);
         if (nr == 1) {
             tryUnfold(t, i, addr);
@@ -195,7 +203,10 @@ public final class PteOps {
             setPtes(t, i, addr, pte, nr);
             return;
         }
-        for (int j = 0; j < nr; j++) setPtes(t, i + j, addr + ((long) j << Arch.PAGE_SHIFT), arch.pteWithPfn(pte, arch.ptePfn(pte) + j), 1);
+        // one single-entry set_pte_at per entry: PTE_WRITE each, no batch op (what setPtes(.., 1) counts)
+        c.add(Event.PTE_WRITE, nr);
+        long pfn = arch.ptePfn(pte);
+        for (int j = 0; j < nr; j++) t[i + j] = arch.pteWithPfn(pte, pfn + j);
     }
 
     /**
@@ -258,15 +269,35 @@ public final class PteOps {
         boolean anyWrite = arch.pteWrite(first);
         boolean anyYoung = arch.pteYoung(first);
         boolean anyDirty = arch.pteDirty(first);
-        while (nr < maxNr) {
-            long pte = ptepGet(t, i + nr);
-            if (!arch.ptePresent(pte) || clearIgnored(pte, flags) != expected) break;
-            anyWrite |= arch.pteWrite(pte);
-            anyYoung |= arch.pteYoung(pte);
-            anyDirty |= arch.pteDirty(pte);
-            int step = pteBatchHint(i + nr, pte);
-            expected = arch.pteWithPfn(expected, arch.ptePfn(expected) + step);
-            nr += step;
+        if (!contpte) {
+            // No batch hint: one plain read per entry. An entry equal to the first one but for the pfn matches
+            // whatever the flags ignore and adds no write/young/dirty bit the first did not have, so only entries
+            // that differ need the full comparison. Reads are counted once for the run.
+            int reads = 0;
+            while (nr < maxNr) {
+                long pte = t[i + nr];
+                reads++;
+                if (pte != arch.pteWithPfn(first, pfn + nr)) {
+                    if (!arch.ptePresent(pte) || clearIgnored(pte, flags) != expected) break;
+                    anyWrite |= arch.pteWrite(pte);
+                    anyYoung |= arch.pteYoung(pte);
+                    anyDirty |= arch.pteDirty(pte);
+                }
+                nr++;
+                expected = arch.pteWithPfn(expected, pfn + nr);
+            }
+            c.add(Event.PTE_READ, reads);
+        } else {
+            while (nr < maxNr) {
+                long pte = ptepGet(t, i + nr);
+                if (!arch.ptePresent(pte) || clearIgnored(pte, flags) != expected) break;
+                anyWrite |= arch.pteWrite(pte);
+                anyYoung |= arch.pteYoung(pte);
+                anyDirty |= arch.pteDirty(pte);
+                int step = pteBatchHint(i + nr, pte);
+                expected = arch.pteWithPfn(expected, arch.ptePfn(expected) + step);
+                nr += step;
+            }
         }
         if ((flags & FPB_MERGE_WRITE) != 0 && anyWrite) batchPte = arch.pteMkwrite(batchPte);
         if ((flags & FPB_MERGE_YOUNG_DIRTY) != 0) {

@@ -87,7 +87,10 @@ public final class PhysMem {
     private void ensure(long n) {
         if (n <= order.length) return;
         if (n > Integer.MAX_VALUE - 8) throw new IllegalStateException("more than 2^31 frames");
-        int len = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(n, (long) order.length * 2));
+        // grow geometrically for amortised O(1), but never past the frames that exist: a machine whose memory is
+        // nearly all touched must not pay for twice its frames (bytes per resident page is a budget)
+        long cap = Math.max(n, buddy.capacity());
+        int len = (int) Math.min(Integer.MAX_VALUE - 8, Math.min(cap, Math.max(n, (long) order.length * 2)));
         order = Arrays.copyOf(order, len);
         flags = Arrays.copyOf(flags, len);
         mapcount = Arrays.copyOf(mapcount, len);

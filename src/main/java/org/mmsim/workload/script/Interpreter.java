@@ -1,6 +1,7 @@
 package org.mmsim.workload.script;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,10 @@ public final class Interpreter {
     /** The statement or call executing, for FILE:LINE of a fault. */
     private Span position;
     /** Operand values seen while evaluating an expect's condition, by source text; null outside expects. */
-    private Map<String, String> observed;
+    private List<Seen> observed;
+
+    /** An operand value seen while evaluating an expect; formatted only if the expect fails. */
+    private record Seen(Expr expr, long value, boolean errno) { }
 
     /**
      * An interpreter of {@code script} against {@code api} (the machine: also the initial target), printing to
@@ -149,12 +153,12 @@ public final class Interpreter {
             case Expr.Name n -> {
                 Long v = values.get(n.name());
                 if (v == null) throw error(n.span(), "undefined name '" + n.name() + "'");
-                observe(n, Values.format(v));
+                if (observed != null) observed.add(new Seen(n, v, false));
                 yield v;
             }
             case Expr.Errno x -> {
                 int v = api.errno();
-                observe(x, v == 0 ? "0" : v + " (" + Errno.name(v) + ")");
+                if (observed != null) observed.add(new Seen(x, v, true));
                 yield v;
             }
             case Expr.Unary u -> u.op().apply(eval(u.operand()));
@@ -165,7 +169,7 @@ public final class Interpreter {
                 for (int i = 0; i < args.length; i++) args[i] = eval(c.args().get(i));
                 position = c.span();
                 long v = c.function().impl().call(this, args);
-                observe(c, Values.format(v));
+                if (observed != null) observed.add(new Seen(c, v, false));
                 yield v;
             }
         };
@@ -260,8 +264,8 @@ public final class Interpreter {
     }
 
     private void expect(Stmt.Expect x) {
-        Map<String, String> seen = new LinkedHashMap<>();
-        observed = seen;
+        List<Seen> operands = new ArrayList<>();
+        observed = operands;
         long v;
         try {
             v = eval(x.cond());
@@ -271,6 +275,12 @@ public final class Interpreter {
         if (v != 0) {
             passed++;
             return;
+        }
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (Seen o : operands) {
+            long v0 = o.value();
+            seen.putIfAbsent(script.text(o.expr().span()),
+                    o.errno() ? (v0 == 0 ? "0" : v0 + " (" + Errno.name((int) v0) + ")") : Values.format(v0));
         }
         StringBuilder sb = new StringBuilder(script.text(x.cond().span()));
         if (x.message() != null) sb.append(": ").append(x.message());
@@ -340,9 +350,6 @@ public final class Interpreter {
         }
     }
 
-    private void observe(Expr e, String shown) {
-        if (observed != null) observed.putIfAbsent(script.text(e.span()), shown);
-    }
 
     private int line() {
         return position == null ? 1 : position.line();

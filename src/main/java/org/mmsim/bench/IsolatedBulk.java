@@ -1,0 +1,52 @@
+package org.mmsim.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Runs the bulk-path measurement of one architecture in a JVM of its own ({@code mmsim bench --only bulk
+ * --bulk-arch ARCH --in-process --json}) and reads its rows back. In one JVM, the per-PTE paths JIT-compiled while
+ * the other architecture's machine ran are several times slower and vary from run to run (the profile of the
+ * shared mm code mixes both architectures); a JVM per architecture gives each its own profile, as a single-arch
+ * run or sweep shard has. docs/performance.md shows both.
+ */
+final class IsolatedBulk {
+    private IsolatedBulk() {}
+
+    static List<BulkPaths.Row> run(String arch, boolean quick) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("-XX:StartFlightRecording") || a.startsWith("-agent") || a.startsWith("-Xlog")) continue;
+            cmd.add(a);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.mmsim.cli.Main", "bench", "--only", "bulk",
+                "--bulk-arch", arch, "--in-process", "--json"));
+        if (quick) cmd.add("--quick");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int rc = p.waitFor();
+            if (rc != 0) throw new IllegalStateException("the bulk measurement of " + arch + " exited with " + rc);
+            List<BulkPaths.Row> rows = new ArrayList<>();
+            for (JsonNode n : new ObjectMapper().readTree(out).get("bulk")) {
+                JsonNode ns = n.get("ns_per_pte");
+                rows.add(new BulkPaths.Row(n.get("path").asText(), n.get("arch").asText(), n.get("kernel").asText(),
+                        n.get("ptes").asLong(), ns == null || ns.isNull() ? Double.NaN : ns.asDouble(),
+                        n.get("note").asText()));
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run the bulk measurement of " + arch + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package org.mmsim.cli;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import org.mmsim.bench.Bench;
+import org.mmsim.mm.FeatureSet;
+import org.mmsim.mm.Tunables;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mmsim bench}: measures the simulator itself (see {@link Bench}): seed workloads on the model and on the
+ * live kernel, ns per PTE of the batched paths, heap bytes per resident page, scaling, checker cost.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, version = MmsimCommand.VERSION,
+        description = {"Measure the simulator's speed and memory: the seed workloads on the model and the host,",
+            "ns per PTE of the batched bulk paths, heap bytes per resident page, scaling, invariant-checker cost.",
+            "For the 1 TiB run: MMSIM_JAVA_OPTS=-Xmx8g mmsim bench --only scaling --max-size 1T"})
+final class BenchCommand implements Callable<Integer> {
+    @ParentCommand
+    private MmsimCommand parent;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--quick", description = "scaled-down workloads and sizes (a few seconds)")
+    private boolean quick;
+
+    @Option(names = "--json", description = "print the report as JSON on stdout")
+    private boolean json;
+
+    @Option(names = "--only", paramLabel = "SECTION", split = ",",
+            description = "run only these sections: workloads, bulk, scaling, checker (default: all)")
+    private List<String> only;
+
+    @Option(names = "--max-size", paramLabel = "SIZE",
+            description = "largest size of the scaling table: 1M, 1G, 64G or 1T (default: 64G, 1G with --quick)")
+    private String maxSize;
+
+    @Option(names = "--folio", paramLabel = "SIZE", defaultValue = "64K",
+            description = "folio size of the scaling table: 4K, 16K..1M (mTHP) or 2M (THP) (default: ${DEFAULT-VALUE})")
+    private String folio;
+
+    @Option(names = "--bulk-arch", paramLabel = "ARCH", split = ",", defaultValue = "x86_64,arm64",
+            description = "architectures of the bulk-path section (default: ${DEFAULT-VALUE})")
+    private List<String> bulkArches;
+
+    @Option(names = "--in-process", description = "measure the bulk paths of every architecture in this JVM "
+            + "(default: a JVM per architecture, so that one's JIT profile does not slow the other's paths)")
+    private boolean inProcess;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Set<String> sections = new LinkedHashSet<>(only == null ? Bench.SECTIONS : only);
+        for (String s : sections) {
+            if (!Bench.SECTIONS.contains(s)) {
+                err.println("mmsim: unknown section '" + s + "'; known: " + String.join(", ", Bench.SECTIONS));
+                return Exit.USAGE;
+            }
+        }
+        long max;
+        long folioBytes;
+        try {
+            max = maxSize == null ? (quick ? 1L << 30 : 64L << 30) : Tunables.parseNumber(maxSize);
+            folioBytes = Tunables.parseNumber(folio);
+            if (folioBytes != 4096 && folioBytes != (2L << 20)
+                    && (Long.bitCount(folioBytes) != 1 || folioBytes < 8192 || folioBytes > (1L << 20))) {
+                throw new IllegalArgumentException("--folio must be 4K, a power of two from 8K to 1M, or 2M");
+            }
+        } catch (NumberFormatException e) {
+            err.println("mmsim: bad size: " + e.getMessage());
+            return Exit.USAGE;
+        } catch (IllegalArgumentException e) {
+            err.println("mmsim: " + e.getMessage());
+            return Exit.USAGE;
+        }
+        try {
+            bulkArches.forEach(org.mmsim.arch.Arch::byName);
+        } catch (IllegalArgumentException e) {
+            err.println("mmsim: " + e.getMessage());
+            return Exit.USAGE;
+        }
+        Bench.Result r = Bench.run(new Bench.Options(quick, sections, max, folioBytes, List.copyOf(bulkArches), inProcess),
+                () -> parent.backends().open("host", "x86_64", FeatureSet.patched(), false), err);
+        out.print(json ? Bench.json(r) : Bench.text(r));
+        out.flush();
+        return r.ok() ? Exit.OK : Exit.FAILED;
+    }
+}
