@@ -1,3 +1,4 @@
+# model-only: it injects failures into the model's swap-out path (`inject`), which the live kernel cannot do
 # Swap-out failures (seed 001 review bug): every step of unmapping an anonymous folio for swap-out can fail,
 # and the unmap must then put back every PTE it had cleared. Each case injects one failure into MADV_PAGEOUT
 # of one 64K folio and checks that the folio is still mapped with its data; a second MADV_PAGEOUT then swaps

@@ -28,7 +28,10 @@ import org.mmsim.mm.Tunables;
  * has crashed other processes on this machine).
  */
 final class HostSettings {
-    /** The guardian: reads "sys PATH VALUE" and "swap PATH" lines until EOF, then undoes them newest first. */
+    /**
+     * The guardian: reads "sys PATH VALUE", "swap PATH" and "loop DEVICE FILE" lines until EOF, then undoes them
+     * newest first.
+     */
     private static final String GUARDIAN = """
             trap '' INT TERM HUP
             echo locked
@@ -39,6 +42,7 @@ final class HostSettings {
               case "$kind" in
                 sys) printf '%s' "$value" > "$path" 2>/dev/null ;;
                 swap) swapoff "$path" 2>/dev/null; rm -f "$path" ;;
+                loop) swapoff "$path" 2>/dev/null; losetup -d "$path" 2>/dev/null; rm -f "$value" ;;
               esac
             done
             """;
@@ -50,6 +54,8 @@ final class HostSettings {
     private final Path swapDir;
     private final Map<Path, String> originals = new LinkedHashMap<>();
     private final List<Path> swapfiles = new ArrayList<>();
+    /** Loop devices made for {@code set swap partition}, each over one of {@link #swapfiles}. */
+    private final List<String> loopDevices = new ArrayList<>();
     private Process guardian;
     private OutputStream toGuardian;
     private Thread hook;
@@ -73,7 +79,11 @@ final class HostSettings {
         String k = key.trim();
         String v = value.trim().toLowerCase();
         String what = "set " + k + " = " + value.trim();
-        if (k.equals("swap")) {
+        if (k.equals("swap zram")) {
+            throw new HostRefusal("cannot apply '" + what + "' on the host: the host backend makes swap files and "
+                    + "loop-device partitions, not zram devices (use `set swap` or `set swap partition`)", true);
+        }
+        if (k.equals("swap") || k.equals("swap partition")) {
             long size;
             try {
                 size = v.equals("none") ? 0 : Tunables.parseNumber(v);
@@ -81,7 +91,7 @@ final class HostSettings {
                 throw new IllegalArgumentException("swap needs a size such as 64M (or 0 / none), got '" + value + "'");
             }
             if (size < 0) throw new IllegalArgumentException("swap size must not be negative, got " + value);
-            swap(size, what);
+            swap(size, k.equals("swap partition"), what);
             return;
         }
         if (k.equals("shmem_thp")) {
@@ -156,7 +166,12 @@ final class HostSettings {
         }
     }
 
-    private void swap(long size, String what) {
+    /**
+     * A swap file of {@code size} bytes, or with {@code partition} a loop device over such a file: the block device
+     * the model's {@code swap partition} stands for (a swap file gives out single slots only, a block device takes a
+     * large folio whole).
+     */
+    private void swap(long size, boolean partition, String what) {
         removeSwapfiles();
         if (size == 0) return;
         Path file = swapDir.resolve("mmsim-swap-" + ProcessHandle.current().pid() + "-" + (++swapSerial));
@@ -168,11 +183,23 @@ final class HostSettings {
         } catch (IOException e) {
             throw new HostRefusal("cannot apply '" + what + "': cannot chmod " + file + ": " + reason(e), true);
         }
-        run(what, "mkswap", file.toString());
-        run(what, "swapon", file.toString());
+        String target = file.toString();
+        if (partition) {
+            String out = run(what, "losetup", "--find", "--show", file.toString());
+            target = out.substring(out.lastIndexOf('\n') + 1).trim();
+            loopDevices.add(target);
+            remember("loop " + target + " " + file, what);
+        }
+        run(what, "mkswap", target);
+        run(what, "swapon", target);
     }
 
     private void removeSwapfiles() {
+        for (String dev : loopDevices) {
+            runQuietly("swapoff", dev);
+            runQuietly("losetup", "-d", dev);
+        }
+        loopDevices.clear();
         for (Path f : swapfiles) {
             runQuietly("swapoff", f.toString());
             try {
@@ -184,7 +211,8 @@ final class HostSettings {
         swapfiles.clear();
     }
 
-    private static void run(String what, String... cmd) {
+    /** Runs a command; returns its output. A failure is a {@link HostRefusal} naming the setting. */
+    private static String run(String what, String... cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -192,6 +220,7 @@ final class HostSettings {
                 throw new HostRefusal("cannot apply '" + what + "' on the host: " + String.join(" ", cmd)
                         + " failed: " + out, true);
             }
+            return out;
         } catch (IOException e) {
             throw new HostRefusal("cannot apply '" + what + "' on the host: cannot run " + cmd[0] + ": " + reason(e), true);
         } catch (InterruptedException e) {
@@ -269,7 +298,7 @@ final class HostSettings {
     }
 
     /** True while some setting is changed from its original. */
-    synchronized boolean changed() { return !originals.isEmpty() || !swapfiles.isEmpty(); }
+    synchronized boolean changed() { return !originals.isEmpty() || !swapfiles.isEmpty() || !loopDevices.isEmpty(); }
 
     /**
      * Puts every changed setting back (newest first), removes the swapfile, and lets the guardian finish. Safe to
