@@ -232,6 +232,7 @@ public final class Reproducer {
             Map<String, Long> b = scaled(e, counters(e, p.arch(), e.baseline()));
             Map<String, Long> a = scaled(e, counters(e, p.arch(), e.patched()));
             if (b == null || a == null) throw new RunFailed("profile " + p.name() + " is fitted to row " + id + ", which the model cannot run: " + e.missing());
+            if (Double.isNaN(pub.baselineNs())) throw new RunFailed("profile " + p.name() + " is fitted to row " + id + ", which publishes no times");
             obs.add(new Fit.Observation(id + " baseline", b, pub.baselineNs()));
             obs.add(new Fit.Observation(id + " patched", a, pub.patchedNs()));
         }
@@ -259,12 +260,13 @@ public final class Reproducer {
         Experiment.Published pub = e.publishedFor(p.arch());
         double pb = pub == null ? Double.NaN : pub.baselineNs();
         double pp = pub == null ? Double.NaN : pub.patchedNs();
+        double stated = pub == null ? Double.NaN : pub.statedRatio();
         String machine = pub == null ? null : pub.machine();
         Map<String, Long> cb = counters(e, p.arch(), e.baseline());
         Map<String, Long> cp = counters(e, p.arch(), e.patched());
         if (cb == null || cp == null) {
             return new Row(e.id(), e.title(), p.name(), p.arch(), Double.NaN, Double.NaN, pb, pp, machine, e.missing(),
-                    "the model counted no " + e.requires() + " in '" + e.scope() + "': " + e.missing(), null, null, Double.NaN);
+                    "the model counted no " + e.requires() + " in '" + e.scope() + "': " + e.missing(), null, null, Double.NaN, stated);
         }
         long per = divisor(e);
         Prediction b = CostModel.predict(p, cb);
@@ -273,8 +275,8 @@ public final class Reproducer {
         double an = a.ns() / per;
         String kind = pub == null ? Row.NO_PUBLISHED : p.fittedTo(e.id()) ? Row.FIT
                 : pub.profiles().contains(p.name()) ? Row.PREDICTION : Row.OTHER_MACHINE;
-        Row provisional = new Row(e.id(), e.title(), p.name(), p.arch(), bn, an, pb, pp, machine, kind, "", b, a, Double.NaN);
-        return new Row(e.id(), e.title(), p.name(), p.arch(), bn, an, pb, pp, machine, kind, note(provisional, per, p), b, a, Double.NaN);
+        Row provisional = new Row(e.id(), e.title(), p.name(), p.arch(), bn, an, pb, pp, machine, kind, "", b, a, Double.NaN, stated);
+        return new Row(e.id(), e.title(), p.name(), p.arch(), bn, an, pb, pp, machine, kind, note(provisional, per, p), b, a, Double.NaN, stated);
     }
 
     /** The error of the ratio and the events that make the predicted change, largest first. */
@@ -289,7 +291,9 @@ public final class Reproducer {
                     Math.abs(err) > 0.25 ? " (outside 25 %)" : Math.abs(err) > 0.10 ? " (outside 10 %)" : ""));
         }
         sb.append("change by event: ").append(changeByEvent(r.baseline(), r.patched(), per, 5));
-        if (compared) {
+        if (compared && !r.hasPublishedTimes()) {
+            sb.append("; the seed publishes no times for this row, only the ratio its words state");
+        } else if (compared) {
             sb.append(String.format(Locale.ROOT, "; against the published times: baseline %+.1f %% (largest: %s), patched %+.1f %% (largest: %s)",
                     100 * (r.baselineNs() / r.publishedBaselineNs() - 1), largest(r.baseline(), profile),
                     100 * (r.patchedNs() / r.publishedPatchedNs() - 1), largest(r.patched(), profile)));
@@ -365,10 +369,15 @@ public final class Reproducer {
         return "host-kernel|" + e.script() + "|" + hostKernel + "|" + params(e, true);
     }
 
-    /** The param overrides of a run: the quick ones with --quick, else the host ones for host comparisons, else none. */
+    /**
+     * The param overrides of a run: the experiment's own, then on top the quick ones with --quick, else the host ones
+     * for host comparisons.
+     */
     private Map<String, String> params(Experiment e, boolean forHost) {
-        if (quick) return e.quickParams();
-        return forHost ? e.hostParams() : Map.of();
+        Map<String, String> m = new LinkedHashMap<>(e.params());
+        if (quick) m.putAll(e.quickParams());
+        else if (forHost) m.putAll(e.hostParams());
+        return m;
     }
 
     private RunResult runScript(Experiment e, String arch, String spec) {

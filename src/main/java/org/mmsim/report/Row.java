@@ -21,10 +21,11 @@ import org.mmsim.cost.CostModel.Prediction;
  * @param baseline    the priced breakdown before (null when not modelled)
  * @param patched     the priced breakdown after
  * @param hostBaselineNs the host kernel's measured time, NaN when not measured
+ * @param statedRatio the ratio the seed states without times (NaN when it gives times or nothing)
  */
 public record Row(String experiment, String title, String profile, String arch, double baselineNs, double patchedNs,
                   double publishedBaselineNs, double publishedPatchedNs, String machine, String kind, String note,
-                  Prediction baseline, Prediction patched, double hostBaselineNs) {
+                  Prediction baseline, Prediction patched, double hostBaselineNs, double statedRatio) {
 
     /** Kind of a row whose published figures were used to fit the profile. */
     public static final String FIT = "fit";
@@ -38,8 +39,13 @@ public record Row(String experiment, String title, String profile, String arch, 
     /** Predicted patched / baseline, NaN when not modelled. */
     public double ratio() { return patchedNs / baselineNs; }
 
-    /** Published patched / baseline, NaN when there is none. */
-    public double publishedRatio() { return publishedPatchedNs / publishedBaselineNs; }
+    /** Published patched / baseline, or the ratio the seed states without times; NaN when there is none. */
+    public double publishedRatio() {
+        return Double.isNaN(publishedBaselineNs) ? statedRatio : publishedPatchedNs / publishedBaselineNs;
+    }
+
+    /** True when the seed published times (not only a ratio) for this row. */
+    public boolean hasPublishedTimes() { return !Double.isNaN(publishedBaselineNs) && !Double.isNaN(publishedPatchedNs); }
 
     /** (predicted ratio - published ratio) / published ratio, NaN when either is missing. */
     public double ratioError() { return ratio() / publishedRatio() - 1; }

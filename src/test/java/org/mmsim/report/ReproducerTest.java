@@ -3,6 +3,7 @@ package org.mmsim.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,7 +40,7 @@ class ReproducerTest {
     @Test
     void everySeedExperimentIsInThePublishedData() {
         Set<String> ids = experiments.stream().map(Experiment::id).collect(Collectors.toSet());
-        assertEquals(Set.of("000", "001", "002-regression", "002-hotfix", "003", "004-T1", "004-T2", "004-T3"), ids);
+        assertEquals(Set.of("000", "001", "001-4K", "002-regression", "002-hotfix", "003", "004-T1", "004-T2", "004-T3"), ids);
         for (Experiment e : experiments) {
             assertFalse(e.published().isEmpty(), e.id() + " has published figures");
             for (var p : e.published()) assertFalse(p.quote().isBlank(), e.id() + " quotes its source");
@@ -95,6 +96,50 @@ class ReproducerTest {
         // 000 on arm64: fewer TLBIs and contpte gathers
         Row r000 = row("000", "arm64-m3");
         assertTrue(r000.patched().term("TLBI").count() < r000.baseline().term("TLBI").count());
+        // 001: the batched unmap takes one swap reference and one TLB flush per 64K folio instead of one per page;
+        // with 4K folios nothing can be batched
+        Row r001 = row("001", "arm64-m3");
+        assertTrue(r001.modelled(), "the swap model runs seed 001");
+        assertEquals(16 * r001.patched().term("SWAP_DUP").count(), r001.baseline().term("SWAP_DUP").count());
+        assertTrue(r001.patched().term("TLBI").count() < r001.baseline().term("TLBI").count());
+        Row r001small = row("001-4K", "x86_64-baremetal");
+        assertEquals(r001small.baseline().ns(), r001small.patched().ns(), 1e-9 * r001small.baseline().ns());
+    }
+
+    @Test
+    void everyCountedEventIsPricedOnTheShippedProfiles() {
+        for (Row r : quick.rows()) {
+            if (!r.modelled()) continue;
+            assertEquals(List.of(), r.baseline().unpriced(), r.experiment() + " on " + r.profile());
+            assertEquals(List.of(), r.patched().unpriced(), r.experiment() + " on " + r.profile());
+            assertFalse(r.note().contains("UNPRICED"), r.note());
+        }
+    }
+
+    @Test
+    void aStatedRatioWithoutTimesIsComparedByRatioOnly() {
+        Row r = row("001-4K", "arm64-m3");
+        assertTrue(Double.isNaN(r.publishedBaselineNs()) && Double.isNaN(r.publishedPatchedNs()), "the seed gives no times");
+        assertFalse(r.hasPublishedTimes());
+        assertEquals(1.0, r.publishedRatio());
+        assertEquals(Row.PREDICTION, r.kind());
+    }
+
+    @Test
+    void aPublishedEntryNeedsTimesOrAStatedRatioNotBoth() throws Exception {
+        String base = """
+                {"experiments": [{"id": "x", "title": "t", "seed": "s", "script": "seed001-pageout.mms", "scope": "pageout",
+                  "unit": "u", "baseline": "baseline", "patched": "patched", "params": {"FOLIO": "4K"},
+                  "published": [{"arch": "x86_64", "machine": "m", "quote": "q", %s}]}]}
+                """;
+        var mapper = new ObjectMapper();
+        Experiment ok = Experiment.parse(mapper.readTree(base.formatted("\"ratio\": 1.0"))).getFirst();
+        assertEquals(1.0, ok.published().getFirst().ratio());
+        assertEquals(java.util.Map.of("FOLIO", "4K"), ok.params());
+        for (String bad : List.of("\"ratio\": 1.0, \"baseline_ns\": 5, \"patched_ns\": 4", "\"baseline_ns\": 5", "\"profiles\": []")) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Experiment.parse(mapper.readTree(base.formatted(bad))), bad);
+            assertTrue(e.getMessage().contains("experiment x"), e.getMessage());
+        }
     }
 
     @Test
@@ -133,7 +178,8 @@ class ReproducerTest {
     void textTableListsEveryExperiment() {
         String t = Tables.text(quick);
         for (Experiment e : experiments) assertTrue(t.contains("\n" + e.id() + " "), e.id());
-        assertTrue(t.contains("needs swap model"));
+        assertFalse(t.contains("needs swap model"), "the swap model runs seed 001");
+        assertFalse(t.contains("UNPRICED"), "every counted event is priced");
         assertTrue(t.startsWith("--quick"));
     }
 
