@@ -131,6 +131,8 @@ final class DifftestCommand implements Callable<Integer> {
             }
         }
         out.println();
+        out.println("side A's answers (call: result count):");
+        out.print(report.tally().describe());
         out.println("difftest: seed " + s + ": " + report.opsRun() + " calls in " + report.runs() + " runs, window "
                 + "0x" + Long.toHexString(report.window().base()) + "..0x" + Long.toHexString(report.window().end()) + ": "
                 + report.divergences().size() + " divergences");

@@ -29,7 +29,7 @@ public final class DiffTest {
             int replays, String script) {}
 
     /** The result of the whole test. */
-    public record Report(long opsRun, int runs, Window window, List<Found> divergences) {}
+    public record Report(long opsRun, int runs, Window window, List<Found> divergences, Tally tally) {}
 
     private final Supplier<MemoryApi> sideA;
     private final Supplier<MemoryApi> sideB;
@@ -37,6 +37,7 @@ public final class DiffTest {
     private final String nameB;
     private final Config config;
     private final PrintWriter progress;
+    private final Tally tally = new Tally();
 
     /** {@code progress} gets a line per run (null for none). */
     public DiffTest(Supplier<MemoryApi> sideA, String nameA, Supplier<MemoryApi> sideB, String nameB, Config config,
@@ -66,6 +67,7 @@ public final class DiffTest {
         long done = 0;
         int runs = 0;
         long t0 = System.nanoTime();
+        long lastProgress = t0;
         while (done < config.ops()) {
             int k = runs++;
             int len = (int) Math.min(config.runLength(), config.ops() - done);
@@ -73,13 +75,15 @@ public final class DiffTest {
             Found f = runOne(w, k, rs, len);
             done += len;
             if (f != null) found.add(f);
-            if (progress != null && (runs % 10 == 0 || done >= config.ops() || f != null)) {
+            long now = System.nanoTime();
+            if (progress != null && (now - lastProgress > 5_000_000_000L || done >= config.ops() || f != null)) {
+                lastProgress = now;
                 progress.printf("difftest: %d/%d calls, %d runs, %d divergences (%.1f s)%n", done, config.ops(), runs,
                         found.size(), (System.nanoTime() - t0) / 1e9);
                 progress.flush();
             }
         }
-        return new Report(done, runs, w, found);
+        return new Report(done, runs, w, found, tally);
     }
 
     /** One run of {@code len} calls; the divergence it found, shrunk, or null. */
@@ -88,7 +92,7 @@ public final class DiffTest {
         List<Op> preamble = g.preamble();
         List<Op> body = new ArrayList<>();
         Divergence d;
-        try (Session s = new Session(sideA, sideB, w)) {
+        try (Session s = new Session(sideA, sideB, w).countInto(tally)) {
             d = s.setup(preamble);
             if (d != null) return found(w, k, rs, preamble, List.of(), new Shrinker.Replay(d, List.of()), 0, 0);
             for (int i = 0; i < len && d == null; i++) {

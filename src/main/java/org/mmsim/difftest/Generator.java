@@ -67,6 +67,7 @@ final class Generator {
     Op next(long[] currentLayout) {
         this.layout = currentLayout;
         int r = rnd.nextInt(100);
+        if (layout.length < 9 && rnd.nextBoolean()) return mmap();
         if (r < 18) return mmap();
         if (r < 26) return munmap();
         if (r < 38) return mremap();
@@ -153,12 +154,15 @@ final class Generator {
     long addr() {
         long a;
         int r = rnd.nextInt(100);
-        if (r < 35 && layout.length > 0) {
+        if (r < 30 && layout.length > 0) {
             int v = rnd.nextInt(layout.length / 3) * 3;
             a = layout[v + rnd.nextInt(2)] + delta();
-        } else if (r < 60) {
+        } else if (r < 50 && layout.length > 0) {
+            int v = rnd.nextInt(layout.length / 3) * 3;
+            a = layout[v] + rnd.nextLong((layout[v + 1] - layout[v]) / Window.PAGE) * Window.PAGE;
+        } else if (r < 68) {
             a = w.base() + rnd.nextLong(w.size() / Window.PMD) * Window.PMD + delta();
-        } else if (r < 72) {
+        } else if (r < 78) {
             a = w.pud() + delta();
         } else {
             a = w.base() + rnd.nextLong(w.size() / Window.PAGE) * Window.PAGE;
@@ -181,10 +185,10 @@ final class Generator {
     long len(long addr) {
         long n;
         int r = rnd.nextInt(100);
-        if (r < 25) n = (1 + rnd.nextInt(16)) * Window.PAGE;
-        else if (r < 40) n = FOLIO_LENGTHS[rnd.nextInt(FOLIO_LENGTHS.length)] + (rnd.nextInt(4) == 0 ? (rnd.nextInt(3) - 1) * Window.PAGE : 0);
-        else if (r < 58) n = pick(Window.PMD, Window.PMD, 2 * Window.PMD, Window.PMD - Window.PAGE, Window.PMD + Window.PAGE, 3 * Window.PMD);
-        else if (r < 82) n = toEdge(addr);
+        if (r < 20) n = (1 + rnd.nextInt(16)) * Window.PAGE;
+        else if (r < 32) n = FOLIO_LENGTHS[rnd.nextInt(FOLIO_LENGTHS.length)] + (rnd.nextInt(4) == 0 ? (rnd.nextInt(3) - 1) * Window.PAGE : 0);
+        else if (r < 48) n = pick(Window.PMD, Window.PMD, 2 * Window.PMD, Window.PMD - Window.PAGE, Window.PMD + Window.PAGE, 3 * Window.PMD);
+        else if (r < 84) n = toEdge(addr);
         else if (r < 92) n = (1 + rnd.nextInt(1024)) * Window.PAGE;
         else if (r < 94) n = 0;
         else if (r < 97) n = (1 + rnd.nextInt(8)) * Window.PAGE + 1 + rnd.nextInt(4095);
@@ -216,6 +220,11 @@ final class Generator {
 
     /** An access length that stays inside the window: up to a few pages, a folio, or up to 2 MiB. */
     private long accessLen(long addr) {
+        if (rnd.nextInt(10) < 6) {
+            for (int v = 0; v < layout.length; v += 3) {
+                if (addr >= layout[v] && addr < layout[v + 1]) return 1 + rnd.nextLong(Math.min(layout[v + 1] - addr, 4 * Window.PMD));
+            }
+        }
         long n = switch (rnd.nextInt(4)) {
             case 0 -> 1 + rnd.nextInt(100);
             case 1 -> (1 + rnd.nextInt(4)) * Window.PAGE;

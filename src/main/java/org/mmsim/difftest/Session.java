@@ -17,6 +17,7 @@ final class Session implements AutoCloseable {
     private final Window w;
     private int index;
     private final List<Outcome> outcomesA = new ArrayList<>();
+    private Tally tally = new Tally();
 
     Session(Supplier<MemoryApi> sideA, Supplier<MemoryApi> sideB, Window w) {
         this.a = sideA.get();
@@ -33,6 +34,12 @@ final class Session implements AutoCloseable {
     }
 
     MemoryApi sideA() { return a; }
+
+    /** Counts side A's outcomes into {@code t} from now on. */
+    Session countInto(Tally t) {
+        this.tally = t;
+        return this;
+    }
 
     /** Side A's outcome of every call stepped so far. */
     List<Outcome> outcomesA() { return outcomesA; }
@@ -58,7 +65,8 @@ final class Session implements AutoCloseable {
         int i = index++;
         Outcome oa = run(a, op), ob = run(b, op);
         outcomesA.add(oa);
-        if (!oa.sameAs(ob)) {
+        tally.add(op, oa);
+        if (!oa.sameAs(ob) || oa.exception() != null) {
             String what = op.call(w) + " returned " + oa.describe(w) + " vs " + ob.describe(w);
             List<String> expects = new ArrayList<>();
             String kind = "result";
