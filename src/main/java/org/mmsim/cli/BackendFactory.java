@@ -1,5 +1,6 @@
 package org.mmsim.cli;
 
+import org.mmsim.host.HostBackend;
 import org.mmsim.mm.FeatureSet;
 import org.mmsim.workload.Backends;
 import org.mmsim.workload.MemoryApi;
@@ -15,12 +16,13 @@ public interface BackendFactory {
 
     /**
      * The backend named by {@code --backend}. Throws IllegalArgumentException, with the message the user sees,
-     * for an unknown or unavailable backend or an unknown arch.
+     * for an unknown backend or an unknown arch; {@link org.mmsim.host.HostRefusal} when the host backend cannot
+     * run here (not Linux, no free address window).
      */
     default MemoryApi open(String backend, String arch, FeatureSet features, boolean check) {
         return switch (backend) {
             case "sim" -> sim(arch, features, check);
-            case "host" -> throw new IllegalArgumentException("the host backend is not available yet");
+            case "host" -> HostBackend.open();
             default -> throw new IllegalArgumentException("unknown backend '" + backend + "'; known: sim, host");
         };
     }

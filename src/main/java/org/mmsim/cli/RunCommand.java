@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.mmsim.host.HostRefusal;
 import org.mmsim.mm.FeatureSet;
 import org.mmsim.workload.MemoryApi;
 import org.mmsim.workload.script.Interpreter;
@@ -94,6 +95,9 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("mmsim: " + e.getMessage());
             return Exit.USAGE;
+        } catch (HostRefusal e) {
+            err.println("mmsim: " + e.getMessage());
+            return Exit.ENVIRONMENT;
         }
         try (api) {
             RunResult result;
@@ -102,6 +106,10 @@ final class RunCommand implements Callable<Integer> {
             } catch (ScriptError e) {
                 err.println(e.getMessage());
                 return Exit.USAGE;
+            } catch (HostRefusal e) {
+                // the host would not do what the script asked, or cannot apply a setting: nothing is pretended
+                err.println("mmsim: " + file + ": " + e.getMessage());
+                return e.environment() ? Exit.ENVIRONMENT : Exit.USAGE;
             }
             RunReport report = RunReport.of(script.name(), api.backend(), arch, features, result);
             out.print(json ? report.toJson() : report.toText());

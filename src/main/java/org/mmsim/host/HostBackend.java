@@ -1,0 +1,447 @@
+package org.mmsim.host;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import org.mmsim.mm.Uapi;
+import org.mmsim.workload.MemoryApi;
+import org.mmsim.workload.Patterns;
+import org.mmsim.workload.Segfault;
+
+/**
+ * {@link MemoryApi} on the live kernel: the calls are the JVM process's own mmap, munmap, mremap, mprotect and
+ * madvise (FFM downcalls to libc), the accesses are real loads and stores, the queries read /proc/self/maps and
+ * /proc/self/pagemap.
+ *
+ * <p>Script address {@code a} is host address {@code base + a}, where {@code base} is a 1 GiB-aligned address whose
+ * window [base, base + {@link #WINDOW}) was empty when the backend opened; every alignment up to 1 GiB the script
+ * relies on is kept. The window is not reserved (a PROT_NONE reservation would change what the kernel does inside
+ * it). Instead the backend keeps the set of host ranges the script got from the kernel ({@link Ownership}): the
+ * window's mappings, and the kernel-chosen ones (mmap without a hint, mremap with MREMAP_MAYMOVE) wherever they
+ * lie. A call that would modify or access memory is made only if the affected range is inside the window or owned,
+ * and every mapped part of it is owned; otherwise it is refused with {@link HostRefusal}. A hint and
+ * MAP_FIXED_NOREPLACE cannot replace anything, so they are passed on wherever they point.
+ *
+ * <p>A user access that a real program would take a SIGSEGV on cannot be made from the JVM (the fault would end
+ * it). Accesses are therefore bounded first: /proc/self/maps says how far [addr, addr + len) is mapped with the
+ * needed permission (read: any of PROT_READ, PROT_WRITE, PROT_EXEC, as the model; execute-only memory is not
+ * readable on CPUs with protection keys, where the kernel gives it an execute-only key), the bytes before that
+ * point are accessed, and {@link Segfault} is thrown at it, as the sim backend does.
+ */
+public final class HostBackend implements MemoryApi {
+    /** The window size: 4 TiB. */
+    public static final long WINDOW = 4L << 40;
+    /** Where the search for an empty window starts (16 TiB: above the JVM's low heap, below its binary and libraries). */
+    static final long FIRST_BASE = 16L << 40;
+    private static final long LAST_BASE = 64L << 40;
+    private static final long PAGE = Uapi.PAGE_SIZE;
+    private static final int CHUNK = 1 << 16;
+
+    private final Libc libc = new Libc();
+    private final long base;
+    private final Ownership owned = new Ownership();
+    private final HostSettings settings;
+    private final long mmapMinAddr;
+    private final boolean execOnlyUnreadable;
+    private FileChannel pagemap;
+    private boolean guardsInstalled;
+    private int errno;
+    private boolean closed;
+
+    private HostBackend(long base, HostSettings settings) {
+        this.base = base;
+        this.settings = settings;
+        this.mmapMinAddr = readLong(Path.of("/proc/sys/vm/mmap_min_addr"), 4096);
+        this.execOnlyUnreadable = cpuHasProtectionKeys();
+    }
+
+    /**
+     * Opens the host backend. Throws {@link HostRefusal} (environment) when this is not Linux x86-64 or arm64, or no
+     * empty window can be found.
+     */
+    public static HostBackend open() {
+        String os = System.getProperty("os.name", "");
+        if (!os.equals("Linux")) {
+            throw new HostRefusal("the host backend needs Linux (this is " + os + ")", true);
+        }
+        String arch = System.getProperty("os.arch", "");
+        if (!arch.equals("amd64") && !arch.equals("x86_64") && !arch.equals("aarch64")) {
+            throw new HostRefusal("the host backend needs an x86-64 or arm64 host (this is " + arch + ")", true);
+        }
+        if (!Files.isReadable(Path.of("/proc/self/pagemap"))) {
+            throw new HostRefusal("the host backend needs /proc/self/pagemap", true);
+        }
+        for (long b = FIRST_BASE; b + WINDOW <= LAST_BASE; b += WINDOW) {
+            if (Maps.between(b, b + WINDOW).isEmpty()) return new HostBackend(b, HostSettings.standard());
+        }
+        throw new HostRefusal("no empty 4 TiB window between 16 and 64 TiB in this process's address space", true);
+    }
+
+    /** The host address of script address 0. */
+    public long base() { return base; }
+
+    private long host(long a) { return base + a; }
+
+    private long script(long h) { return h - base; }
+
+    private boolean inWindow(long h) { return Long.compareUnsigned(h - base, WINDOW) < 0; }
+
+    private static long pageAlign(long len) { return (len + PAGE - 1) & -PAGE; }
+
+    /**
+     * Checks that [h, end) may be modified by the script: each byte in the window or owned, each mapped byte owned.
+     * Throws {@link HostRefusal} naming the call otherwise.
+     */
+    private void claim(String call, long h, long end) {
+        if (Long.compareUnsigned(end, h) <= 0) end = h + 1;
+        if (owned.covers(h, end)) return;
+        long windowEnd = base + WINDOW;
+        for (long a = h; Long.compareUnsigned(a, end) < 0; ) {
+            long o = owned.ownedUpTo(a);
+            if (o != a) {
+                a = o;
+                continue;
+            }
+            if (!inWindow(a)) {
+                throw new HostRefusal(String.format("%s: address 0x%x is outside the host window (script addresses "
+                        + "0 .. 0x%x) and is not memory the kernel gave the script", call, script(a), WINDOW), false);
+            }
+            long next = owned.nextStart(a);
+            a = Long.compareUnsigned(next, windowEnd) < 0 ? next : windowEnd;
+        }
+        for (Maps.Area v : Maps.between(h, end)) {
+            long s = Long.compareUnsigned(v.start(), h) > 0 ? v.start() : h;
+            long e = Long.compareUnsigned(v.end(), end) < 0 ? v.end() : end;
+            if (!owned.covers(s, e)) {
+                throw new HostRefusal(String.format("%s: [0x%x, 0x%x) holds memory the script did not get from the "
+                        + "kernel (%s); the host backend never touches it", call, script(s), script(e),
+                        v.name().isEmpty() ? "an anonymous mapping of the JVM" : v.name()), false);
+            }
+        }
+    }
+
+    /** Drops ownership of the parts of [h, end) that are no longer mapped (after a call that failed midway). */
+    private void resync(long h, long end) {
+        long a = h;
+        for (Maps.Area v : Maps.between(h, end)) {
+            if (Long.compareUnsigned(v.start(), a) > 0) owned.remove(a, v.start());
+            a = v.end();
+        }
+        if (Long.compareUnsigned(a, end) < 0) owned.remove(a, end);
+    }
+
+    private long fail() {
+        errno = libc.errno();
+        return -1;
+    }
+
+    @Override public long mmap(long addr, long len, int prot, int flags, int fd, long offset) {
+        if ((flags & Uapi.MAP_ANONYMOUS) == 0 && fd != -1) {
+            throw new HostRefusal("mmap: file mappings are not available on the host backend (fd " + fd
+                    + " would be a file descriptor of the JVM)", false);
+        }
+        boolean noReplace = (flags & Uapi.MAP_FIXED_NOREPLACE) != 0;
+        boolean fixed = (flags & Uapi.MAP_FIXED) != 0 && !noReplace;
+        long h;
+        if (fixed || noReplace) {
+            // the one check the shift hides: below vm.mmap_min_addr a fixed mapping is refused with EPERM
+            if (Long.compareUnsigned(addr, mmapMinAddr) < 0 && (addr & (PAGE - 1)) == 0 && len != 0) {
+                errno = org.mmsim.mm.Errno.EPERM;
+                return -1;
+            }
+            h = host(addr);
+            if (fixed && (addr & (PAGE - 1)) == 0 && len > 0) claim("mmap(MAP_FIXED)", h, h + pageAlign(len));
+        } else if (addr == 0) {
+            h = 0;
+        } else {
+            // a hint below vm.mmap_min_addr is raised to it (round_hint_to_min), in script addresses
+            h = host(Long.compareUnsigned(addr, mmapMinAddr) < 0 ? pageAlign(mmapMinAddr) : addr);
+        }
+        long r = libc.mmap(h, len, prot, flags, fd, offset);
+        if (r == -1) {
+            if (fixed && (addr & (PAGE - 1)) == 0 && len > 0) resync(h, h + pageAlign(len));
+            return fail();
+        }
+        owned.add(r, r + pageAlign(len));
+        return script(r);
+    }
+
+    @Override public int munmap(long addr, long len) {
+        long h = host(addr);
+        long end = h + pageAlign(len);
+        if ((addr & (PAGE - 1)) == 0 && len > 0) claim("munmap", h, end);
+        if (libc.munmap(h, len) != 0) return (int) fail();
+        owned.remove(h, end);
+        return 0;
+    }
+
+    @Override public long mremap(long oldAddr, long oldLen, long newLen, int flags, long newAddr) {
+        long h = host(oldAddr);
+        long oldEnd = h + pageAlign(oldLen);
+        boolean aligned = (oldAddr & (PAGE - 1)) == 0;
+        if (aligned) claim("mremap", h, oldLen == 0 ? h + PAGE : oldEnd);
+        boolean fixed = (flags & Uapi.MREMAP_FIXED) != 0;
+        long nh = fixed ? host(newAddr) : 0;
+        if (fixed && (newAddr & (PAGE - 1)) == 0 && newLen > 0) claim("mremap(MREMAP_FIXED)", nh, nh + pageAlign(newLen));
+        long r = libc.mremap(h, oldLen, newLen, flags, nh);
+        if (r == -1) {
+            int e = libc.errno();
+            if (aligned) resync(h, oldLen == 0 ? h + PAGE : oldEnd);
+            if (fixed && (newAddr & (PAGE - 1)) == 0 && newLen > 0) resync(nh, nh + pageAlign(newLen));
+            errno = e;
+            return -1;
+        }
+        if ((flags & Uapi.MREMAP_DONTUNMAP) == 0 && oldLen != 0) owned.remove(h, oldEnd);
+        owned.add(r, r + pageAlign(newLen));
+        return script(r);
+    }
+
+    @Override public int mprotect(long addr, long len, int prot) {
+        long h = host(addr);
+        if ((addr & (PAGE - 1)) == 0 && len > 0) claim("mprotect", h, h + pageAlign(len));
+        return libc.mprotect(h, len, prot) == 0 ? 0 : (int) fail();
+    }
+
+    @Override public int madvise(long addr, long len, int advice) {
+        if (advice == Uapi.MADV_HWPOISON || advice == Uapi.MADV_SOFT_OFFLINE) {
+            throw new HostRefusal("madvise: MADV_HWPOISON and MADV_SOFT_OFFLINE act on the host's physical memory; "
+                    + "the host backend does not pass them on", false);
+        }
+        long h = host(addr);
+        if ((addr & (PAGE - 1)) == 0 && len > 0) claim("madvise", h, h + pageAlign(len));
+        if (libc.madvise(h, len, advice) != 0) return (int) fail();
+        if (advice == Uapi.MADV_GUARD_INSTALL) guardsInstalled = true;
+        return 0;
+    }
+
+    @Override public int errno() { return errno; }
+
+    // ---- user accesses ----
+
+    /**
+     * How far an access of [h, h+len) can go: the first host address it may not touch, or h+len. Sets
+     * {@code refusal} when the stop is memory the script does not own rather than a SIGSEGV.
+     */
+    private long reach(String call, long h, long len, boolean write, String[] refusal) {
+        long end = h + len;
+        long o = owned.ownedUpTo(h);
+        if (o == h && !inWindow(h)) {
+            throw new HostRefusal(String.format("%s: address 0x%x is outside the host window (script addresses 0 .. "
+                    + "0x%x) and is not memory the kernel gave the script", call, script(h), WINDOW), false);
+        }
+        long a = h;
+        for (Maps.Area v : Maps.between(h, end)) {
+            if (Long.compareUnsigned(v.start(), a) > 0) return a;                 // a hole: SIGSEGV
+            boolean ok = write ? v.writable() : v.prot() != 0 && !(execOnlyUnreadable && v.prot() == Uapi.PROT_EXEC);
+            if (!ok) return a;
+            long stop = Long.compareUnsigned(v.end(), end) < 0 ? v.end() : end;
+            long mine = owned.ownedUpTo(a);
+            if (Long.compareUnsigned(mine, stop) < 0) {
+                refusal[0] = String.format("%s: the access reaches 0x%x, memory the script did not get from the "
+                        + "kernel (%s); the host backend never touches it", call, script(mine),
+                        v.name().isEmpty() ? "an anonymous mapping of the JVM" : v.name());
+                return mine;
+            }
+            if (v.shared()) {
+                long limit = sharedObjectEnd(v);
+                if (Long.compareUnsigned(limit, stop) < 0) {
+                    refusal[0] = String.format("%s: 0x%x lies beyond the end of the shared memory object (a real "
+                            + "program would get SIGBUS); the host backend stops there", call, script(limit));
+                    return Long.compareUnsigned(limit, a) > 0 ? limit : a;
+                }
+            }
+            a = stop;
+            if (a == end) break;
+        }
+        if (guardsInstalled && Long.compareUnsigned(a, h) > 0) a = beforeGuard(h, a);
+        return a;
+    }
+
+    /** The end of the object behind a shared mapping (shmem after mremap may be shorter than the VMA). */
+    private long sharedObjectEnd(Maps.Area v) {
+        try {
+            long size = Files.size(Path.of(String.format("/proc/self/map_files/%x-%x", v.start(), v.end())));
+            return v.start() + Math.max(0, size - v.offset());
+        } catch (IOException e) {
+            return v.end();
+        }
+    }
+
+    /** The first guard-region page (pagemap bit 58) in [h, end), or end. */
+    private long beforeGuard(long h, long end) {
+        for (long p = h & -PAGE; Long.compareUnsigned(p, end) < 0; p += PAGE) {
+            if ((pagemapEntry(p) & (1L << 58)) != 0) return Long.compareUnsigned(p, h) > 0 ? p : h;
+        }
+        return end;
+    }
+
+    private void stop(long h, long limit, long len, boolean write, String[] refusal) {
+        if (limit == h + len) return;
+        if (refusal[0] != null) throw new HostRefusal(refusal[0], false);
+        throw new Segfault(script(limit), write);
+    }
+
+    private static MemorySegment bytes(long h, long n) {
+        return MemorySegment.ofAddress(h).reinterpret(n);
+    }
+
+    @Override public void memset(long addr, int c, long len) {
+        if (len <= 0) return;
+        long h = host(addr);
+        String[] refusal = new String[1];
+        long limit = reach("memset", h, len, true, refusal);
+        if (limit != h) bytes(h, limit - h).fill((byte) c);
+        stop(h, limit, len, true, refusal);
+    }
+
+    @Override public void poke(long addr, int value) {
+        long h = host(addr);
+        String[] refusal = new String[1];
+        long limit = reach("poke", h, 1, true, refusal);
+        if (limit != h) bytes(h, 1).set(ValueLayout.JAVA_BYTE, 0, (byte) value);
+        stop(h, limit, 1, true, refusal);
+    }
+
+    @Override public int peek(long addr) {
+        long h = host(addr);
+        String[] refusal = new String[1];
+        long limit = reach("peek", h, 1, false, refusal);
+        stop(h, limit, 1, false, refusal);
+        return bytes(h, 1).get(ValueLayout.JAVA_BYTE, 0) & 0xff;
+    }
+
+    @Override public void pattern(long addr, long len, long seed) {
+        if (len <= 0) return;
+        long h = host(addr);
+        String[] refusal = new String[1];
+        long limit = reach("pattern", h, len, true, refusal);
+        long n = limit - h;
+        MemorySegment dst = bytes(h, n);
+        byte[] buf = new byte[CHUNK];
+        for (long done = 0; done < n; ) {
+            int k = (int) Math.min(CHUNK, n - done);
+            for (int i = 0; i < k; i++) buf[i] = (byte) Patterns.byteAt(seed, done + i);
+            MemorySegment.copy(buf, 0, dst, ValueLayout.JAVA_BYTE, done, k);
+            done += k;
+        }
+        stop(h, limit, len, true, refusal);
+    }
+
+    @Override public long checksum(long addr, long len) {
+        if (len <= 0) return 0;
+        long h = host(addr);
+        String[] refusal = new String[1];
+        long limit = reach("checksum", h, len, false, refusal);
+        long n = limit - h;
+        MemorySegment src = bytes(h, n);
+        byte[] buf = new byte[CHUNK];
+        long sum = 0;
+        for (long done = 0; done < n; ) {
+            int k = (int) Math.min(CHUNK, n - done);
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, done, buf, 0, k);
+            for (int i = 0; i < k; i++) sum += Patterns.term(buf[i] & 0xff, done + i);
+            done += k;
+        }
+        stop(h, limit, len, false, refusal);
+        return sum;
+    }
+
+    // ---- queries ----
+
+    @Override public boolean mapped(long addr) { return Maps.at(host(addr)) != null; }
+
+    @Override public int prot(long addr) {
+        Maps.Area v = Maps.at(host(addr));
+        return v == null ? -1 : v.prot();
+    }
+
+    @Override public int vmas(long addr, long len) {
+        long h = host(addr);
+        return Maps.between(h, h + len).size();
+    }
+
+    @Override public long[] layout(long addr, long len) {
+        long h = host(addr);
+        List<Maps.Area> list = Maps.between(h, h + len);
+        long[] out = new long[list.size() * 3];
+        int i = 0;
+        for (Maps.Area v : list) {
+            out[i++] = script(v.start());
+            out[i++] = script(v.end());
+            out[i++] = v.prot();
+        }
+        return out;
+    }
+
+    /** The /proc/self/pagemap entry of the page holding host address h. */
+    long pagemapEntry(long h) {
+        try {
+            if (pagemap == null) pagemap = FileChannel.open(Path.of("/proc/self/pagemap"), StandardOpenOption.READ);
+            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+            long pos = Long.divideUnsigned(h, PAGE) * 8;
+            while (b.hasRemaining()) {
+                if (pagemap.read(b, pos + b.position()) < 0) return 0;
+            }
+            return b.getLong(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc/self/pagemap", e);
+        }
+    }
+
+    @Override public boolean present(long addr) { return (pagemapEntry(host(addr)) & (1L << 63)) != 0; }
+
+    @Override public boolean swapped(long addr) { return (pagemapEntry(host(addr)) & (1L << 62)) != 0; }
+
+    @Override public void set(String key, String value) { settings.set(key, value); }
+
+    @Override public long[] counters() { return null; }
+
+    @Override public String backend() { return "host"; }
+
+    /** Unmaps what the script still holds and puts every host setting back. */
+    @Override public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            for (Map.Entry<Long, Long> e : owned.snapshot().entrySet()) {
+                long s = e.getKey();
+                long end = e.getValue();
+                // only what is still the script's: everything mapped in the range is owned by construction
+                libc.munmap(s, end - s);
+            }
+            if (pagemap != null) pagemap.close();
+        } catch (IOException ignored) {
+            // closing a read-only /proc file cannot lose data
+        } finally {
+            settings.restore();
+        }
+    }
+
+    private static long readLong(Path p, long dflt) {
+        try {
+            return Long.parseLong(Files.readString(p).trim());
+        } catch (IOException | NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    private static boolean cpuHasProtectionKeys() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) return (" " + line + " ").contains(" ospke ");
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+}
