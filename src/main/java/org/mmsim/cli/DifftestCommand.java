@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 import org.mmsim.difftest.DiffTest;
+import org.mmsim.host.HostRefusal;
 import org.mmsim.mm.FeatureSet;
 import org.mmsim.workload.MemoryApi;
 import picocli.CommandLine.Command;
@@ -101,6 +102,9 @@ final class DifftestCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("mmsim: " + e.getMessage());
             return Exit.USAGE;
+        } catch (HostRefusal e) {
+            err.println("mmsim: " + e.getMessage());
+            return Exit.ENVIRONMENT;
         }
         long s = seed != null ? seed : System.currentTimeMillis();
         String modelName = "sim " + arch + " " + kernel;
@@ -110,7 +114,7 @@ final class DifftestCommand implements Callable<Integer> {
         DiffTest.Report report;
         try {
             report = new DiffTest(ref, refName, model, modelName, cfg, err).run();
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | HostRefusal e) {
             err.println("mmsim: " + e.getMessage());
             return Exit.ENVIRONMENT;
         }
@@ -143,7 +147,7 @@ final class DifftestCommand implements Callable<Integer> {
         try {
             f.open("host", "x86_64", FeatureSet.patched(), false).close();
             return true;
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        } catch (IllegalArgumentException | HostRefusal e) {
             return false;
         }
     }
