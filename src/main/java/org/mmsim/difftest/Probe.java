@@ -27,14 +27,18 @@ final class Probe {
 
     private static boolean readable(int prot) { return prot >= 0 && (prot & Uapi.PROT_READ) != 0; }
 
-    /** Residency of every page of [addr, addr+len), then the checksum of each present readable page. */
+    /** Residency of every page of [addr, addr+len), then a checksum per run of present pages of a readable mapping. */
     static long[] digest(MemoryApi api, long addr, long len) {
         int pages = (int) Math.min(len / Window.PAGE, 1 << 20);
         long[] out = new long[pages * 2];
-        for (int i = 0; i < pages; i++) {
-            long p = addr + i * Window.PAGE;
-            out[i] = state(api, p);
-            if (out[i] == PRESENT && readable(api.prot(p))) out[pages + i] = api.checksum(p, Window.PAGE);
+        boolean read = readable(api.prot(addr)); // a new mapping: one VMA
+        for (int i = 0; i < pages; i++) out[i] = state(api, addr + i * Window.PAGE);
+        for (int i = 0; i < pages && read; ) { // one checksum per run of present pages, kept at the run's first page
+            if (out[i] != PRESENT) { i++; continue; }
+            int j = i;
+            while (j < pages && out[j] == PRESENT) j++;
+            out[pages + i] = api.checksum(addr + i * Window.PAGE, (j - i) * Window.PAGE);
+            i = j;
         }
         return out;
     }
@@ -47,9 +51,13 @@ final class Probe {
             String at = base + " + " + Fmt.hex(i * Window.PAGE);
             if (a[i] != b[i]) return new Mismatch("moved-residency", "page " + i + " of the moved mapping is "
                     + stateName((int) a[i]) + " vs " + stateName((int) b[i]), List.of(residencyExpect(at, (int) a[i])));
-            if (a[pages + i] != b[pages + i]) return new Mismatch("moved-contents", "page " + i
-                    + " of the moved mapping has checksum " + a[pages + i] + " vs " + b[pages + i],
-                    List.of("expect checksum(" + at + ", 4K) == " + a[pages + i]));
+            if (a[pages + i] != b[pages + i]) {
+                int j = i;
+                while (j < pages && a[j] == PRESENT) j++;
+                return new Mismatch("moved-contents", "pages " + i + ".." + (j - 1) + " of the moved mapping have checksum "
+                        + a[pages + i] + " vs " + b[pages + i],
+                        List.of("expect checksum(" + at + ", " + Fmt.size((j - i) * Window.PAGE) + ") == " + a[pages + i]));
+            }
         }
         return null;
     }
@@ -68,17 +76,34 @@ final class Probe {
             for (int v = 0; v < la.length; v += 3) {
                 long s = Math.max(lo, la[v]), e = Math.min(hi, la[v + 1]);
                 boolean read = readable((int) la[v + 2]);
-                for (long p = s; p < e; p += Window.PAGE) {
-                    int sa = state(a, p), sb = state(b, p);
-                    if (sa != sb) return new Mismatch("residency", "page " + Fmt.addr(w, p) + " is " + stateName(sa)
-                            + " vs " + stateName(sb), List.of(residencyExpect(Fmt.addr(w, p), sa)));
+                long run = -1; // start of the current run of pages present on both sides
+                for (long p = s; p <= e; p += Window.PAGE) {
+                    int sa = p < e ? state(a, p) : ABSENT;
+                    if (p < e) {
+                        int sb = state(b, p);
+                        if (sa != sb) return new Mismatch("residency", "page " + Fmt.addr(w, p) + " is " + stateName(sa)
+                                + " vs " + stateName(sb), List.of(residencyExpect(Fmt.addr(w, p), sa)));
+                    }
                     if (sa == PRESENT && read) {
-                        long ca = a.checksum(p, Window.PAGE), cb = b.checksum(p, Window.PAGE);
-                        if (ca != cb) return new Mismatch("contents", "page " + Fmt.addr(w, p) + " has checksum "
-                                + ca + " vs " + cb, List.of("expect checksum(" + Fmt.addr(w, p) + ", 4K) == " + ca));
+                        if (run < 0) run = p;
+                    } else if (run >= 0) {
+                        Mismatch m = contents(a, b, w, run, p);
+                        if (m != null) return m;
+                        run = -1;
                     }
                 }
             }
+        }
+        return null;
+    }
+
+    /** Compares the bytes of [lo, hi) with one checksum per side; on a difference finds the first differing page. */
+    private static Mismatch contents(MemoryApi a, MemoryApi b, Window w, long lo, long hi) {
+        if (a.checksum(lo, hi - lo) == b.checksum(lo, hi - lo)) return null;
+        for (long p = lo; p < hi; p += Window.PAGE) {
+            long ca = a.checksum(p, Window.PAGE), cb = b.checksum(p, Window.PAGE);
+            if (ca != cb) return new Mismatch("contents", "page " + Fmt.addr(w, p) + " has checksum " + ca + " vs " + cb,
+                    List.of("expect checksum(" + Fmt.addr(w, p) + ", 4K) == " + ca));
         }
         return null;
     }

@@ -41,6 +41,21 @@ class FaultTest {
     }
 
     @Test
+    void sharedAnonymousMemoryIgnoresTheAnonymousMthpAndThpKnobs() {
+        // Shared anonymous memory is shmem: shmem_get_folio_gfp chooses its order from shmem_enabled and
+        // hugepages-*/shmem_enabled (default never), not from the anon knobs. Found by difftest against Linux 6.18:
+        // with mthp 1M = always a write into a MAP_SHARED mapping faulted in one 4K page there.
+        SimBackend b = new SimBackend(Arch.X86_64, FeatureSet.patched(), true);
+        b.set("thp", "always");
+        b.set("mthp 1M", "always");
+        b.set("mthp 64K", "always");
+        long p = b.mmap(1L << 30, 6 << 20, RW, Uapi.MAP_SHARED | Uapi.MAP_ANONYMOUS, -1, 0);
+        b.poke(p + (2 << 20) + 70_000, 1);
+        assertTrue(b.present(p + (2 << 20) + 70_000));
+        assertTrue(!b.present(p + (2 << 20)), "no 64K, 1M or 2M folio around the written page");
+    }
+
+    @Test
     void writeToTheHugeZeroPageAllocatesATransparentHugePage() {
         // live 6.18: a write to a huge-zero PMD maps a new zeroed 2M THP (do_huge_zero_wp_pmd)
         SimBackend b = new SimBackend(Arch.X86_64, FeatureSet.patched(), true);
