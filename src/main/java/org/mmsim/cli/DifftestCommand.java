@@ -59,6 +59,10 @@ final class DifftestCommand implements Callable<Integer> {
     @Option(names = "--check", description = "run the model's invariant checker after every call")
     private boolean check;
 
+    @Option(names = "--shared", description = {"also map MAP_SHARED anonymous memory (off by default: the model's shared",
+        "anonymous memory (shmem) is not faithful yet; see docs/difftest.md)"})
+    private boolean shared;
+
     @Option(names = "--save", paramLabel = "DIR", description = "also write each reproducer to DIR/difftest-SEED-RUN.mms")
     private Path save;
 
@@ -110,7 +114,7 @@ final class DifftestCommand implements Callable<Integer> {
         String modelName = "sim " + arch + " " + kernel;
         out.println("difftest: seed " + s + ", " + ops + " calls, " + refName + " (A) against " + modelName + " (B)");
         out.flush();
-        DiffTest.Config cfg = new DiffTest.Config(s, ops, runLength, 25, 64L << 20, 400);
+        DiffTest.Config cfg = new DiffTest.Config(s, ops, runLength, 25, 64L << 20, 400, shared);
         DiffTest.Report report;
         try {
             report = new DiffTest(ref, refName, model, modelName, cfg, err).run();

@@ -16,12 +16,14 @@ import org.mmsim.workload.MemoryApi;
  */
 public final class DiffTest {
     /** What to run. {@code windowSize} is a multiple of 4 MiB centred on a 1 GiB boundary. */
-    public record Config(long seed, long ops, int runLength, int fullEvery, long windowSize, int shrinkBudget) {
+    public record Config(long seed, long ops, int runLength, int fullEvery, long windowSize, int shrinkBudget,
+            boolean shared) {
         public Config {
             if (ops < 0 || runLength < 1 || fullEvery < 1 || shrinkBudget < 0) throw new IllegalArgumentException("bad difftest config");
         }
 
-        public static Config of(long seed, long ops) { return new Config(seed, ops, 200, 25, 64L << 20, 400); }
+        /** The defaults: runs of 200 calls, a full comparison every 25, a 64 MiB window, private memory only. */
+        public static Config of(long seed, long ops) { return new Config(seed, ops, 200, 25, 64L << 20, 400, false); }
     }
 
     /** A divergence found: its run, the shrunk calls and the script that reproduces it. */
@@ -88,7 +90,7 @@ public final class DiffTest {
 
     /** One run of {@code len} calls; the divergence it found, shrunk, or null. */
     Found runOne(Window w, int k, long rs, int len) {
-        Generator g = new Generator(rs, w);
+        Generator g = new Generator(rs, w, config.shared());
         List<Op> preamble = g.preamble();
         List<Op> body = new ArrayList<>();
         Divergence d;

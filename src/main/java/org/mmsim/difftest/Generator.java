@@ -44,11 +44,14 @@ final class Generator {
 
     private final SplittableRandom rnd;
     private final Window w;
+    private final boolean shared;
     private long[] layout = new long[0];
 
-    Generator(long seed, Window w) {
+    /** {@code shared}: also map MAP_SHARED anonymous memory (shmem). */
+    Generator(long seed, Window w, boolean shared) {
         this.rnd = new SplittableRandom(seed);
         this.w = w;
+        this.shared = shared;
     }
 
     /** The tunables a run starts with: thp, then every mTHP size, each set explicitly. */
@@ -96,7 +99,7 @@ final class Generator {
         int kind = rnd.nextInt(100);
         long addr = kind < 8 ? 0 : addr();
         long len = len(addr);
-        int flags = Uapi.MAP_ANONYMOUS | (rnd.nextInt(20) == 0 ? Uapi.MAP_SHARED : Uapi.MAP_PRIVATE);
+        int flags = Uapi.MAP_ANONYMOUS | (rnd.nextInt(20) == 0 && shared ? Uapi.MAP_SHARED : Uapi.MAP_PRIVATE);
         if (kind >= 8 && kind < 50) flags |= Uapi.MAP_FIXED;
         else if (kind >= 50 && kind < 62) flags |= Uapi.MAP_FIXED_NOREPLACE;
         if (rnd.nextInt(10) == 0) flags |= Uapi.MAP_POPULATE;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Event;
 import org.mmsim.workload.SimBackend;
@@ -38,6 +40,22 @@ class FaultTest {
         long q = b.mmap((1L << 30) + (4L << 20), 3 * 4096, RW, ANON, -1, 0);
         b.poke(q, 1);
         assertEquals(33, b.mm().anonRss(), "thp_vma_suitable_order: [q, q+16K) is not inside a 3-page VMA, so order 0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x86_64", "arm64"})
+    void aFirstFaultReusesTheAnonVmaOfANeighbourThatDiffersOnlyInProtection(String arch) {
+        // find_mergeable_anon_vma / anon_vma_compatible: flags may differ in VM_READ|VM_WRITE|VM_EXEC, so the
+        // first VMA shares the middle one's anon_vma and all three merge once the protections agree again.
+        // Found by difftest against Linux 6.18 (docs/difftest.md).
+        SimBackend b = new SimBackend(Arch.byName(arch), FeatureSet.patched(), true);
+        long p = b.mmap(1L << 30, 64 << 10, RW, ANON, -1, 0);
+        assertEquals(0, b.mprotect(p + (16 << 10), 16 << 10, RW | Uapi.PROT_EXEC));
+        b.poke(p + (16 << 10), 1);
+        b.poke(p, 1);
+        assertEquals(3, b.vmas(p, 64 << 10));
+        assertEquals(0, b.mprotect(p + (16 << 10), 16 << 10, RW));
+        assertEquals(1, b.vmas(p, 64 << 10));
     }
 
     @Test
