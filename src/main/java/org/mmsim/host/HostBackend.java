@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.mmsim.mm.Uapi;
 import org.mmsim.workload.MemoryApi;
 import org.mmsim.workload.Patterns;
@@ -48,20 +49,41 @@ public final class HostBackend implements MemoryApi {
 
     private final Libc libc = new Libc();
     private final long base;
-    private final Ownership owned = new Ownership();
     private final HostSettings settings;
     private final long mmapMinAddr;
     private final boolean execOnlyUnreadable;
-    private FileChannel pagemap;
-    private boolean guardsInstalled;
+    /** The JVM itself (handle 0) and the live forked children by handle. */
+    private final Map<Long, Proc> procs = new TreeMap<>();
+    private Proc cur;
+    private long curHandle;
+    private long nextHandle = 1;
     private int errno;
     private boolean closed;
+
+    /** A process the calls can act on: the JVM, or a child forked from it. */
+    private static final class Proc {
+        final Ownership owned;
+        /** Its /proc directory. */
+        final String dir;
+        /** The child's command channel; null for the JVM. */
+        final Child child;
+        FileChannel pagemap;
+        boolean guardsInstalled;
+
+        Proc(Ownership owned, String dir, Child child) {
+            this.owned = owned;
+            this.dir = dir;
+            this.child = child;
+        }
+    }
 
     private HostBackend(long base, HostSettings settings) {
         this.base = base;
         this.settings = settings;
         this.mmapMinAddr = readLong(Path.of("/proc/sys/vm/mmap_min_addr"), 4096);
         this.execOnlyUnreadable = cpuHasProtectionKeys();
+        this.cur = new Proc(new Ownership(), "/proc/self", null);
+        procs.put(0L, cur);
     }
 
     /**
@@ -98,15 +120,15 @@ public final class HostBackend implements MemoryApi {
     private static long pageAlign(long len) { return (len + PAGE - 1) & -PAGE; }
 
     /**
-     * Checks that [h, end) may be modified by the script: each byte in the window or owned, each mapped byte owned.
+     * Checks that [h, end) may be modified by the script: each byte in the window or owned, each mapped byte cur.owned.
      * Throws {@link HostRefusal} naming the call otherwise.
      */
     private void claim(String call, long h, long end) {
         if (Long.compareUnsigned(end, h) <= 0) end = h + 1;
-        if (owned.covers(h, end)) return;
+        if (cur.owned.covers(h, end)) return;
         long windowEnd = base + WINDOW;
         for (long a = h; Long.compareUnsigned(a, end) < 0; ) {
-            long o = owned.ownedUpTo(a);
+            long o = cur.owned.ownedUpTo(a);
             if (o != a) {
                 a = o;
                 continue;
@@ -115,13 +137,13 @@ public final class HostBackend implements MemoryApi {
                 throw new HostRefusal(String.format("%s: address 0x%x is outside the host window (script addresses "
                         + "0 .. 0x%x) and is not memory the kernel gave the script", call, script(a), WINDOW), false);
             }
-            long next = owned.nextStart(a);
+            long next = cur.owned.nextStart(a);
             a = Long.compareUnsigned(next, windowEnd) < 0 ? next : windowEnd;
         }
-        for (Maps.Area v : Maps.between(h, end)) {
+        for (Maps.Area v : Maps.between(cur.dir, h, end)) {
             long s = Long.compareUnsigned(v.start(), h) > 0 ? v.start() : h;
             long e = Long.compareUnsigned(v.end(), end) < 0 ? v.end() : end;
-            if (!owned.covers(s, e)) {
+            if (!cur.owned.covers(s, e)) {
                 throw new HostRefusal(String.format("%s: [0x%x, 0x%x) holds memory the script did not get from the "
                         + "kernel (%s); the host backend never touches it", call, script(s), script(e),
                         v.name().isEmpty() ? "an anonymous mapping of the JVM" : v.name()), false);
@@ -132,16 +154,37 @@ public final class HostBackend implements MemoryApi {
     /** Drops ownership of the parts of [h, end) that are no longer mapped (after a call that failed midway). */
     private void resync(long h, long end) {
         long a = h;
-        for (Maps.Area v : Maps.between(h, end)) {
-            if (Long.compareUnsigned(v.start(), a) > 0) owned.remove(a, v.start());
+        for (Maps.Area v : Maps.between(cur.dir, h, end)) {
+            if (Long.compareUnsigned(v.start(), a) > 0) cur.owned.remove(a, v.start());
             a = v.end();
         }
-        if (Long.compareUnsigned(a, end) < 0) owned.remove(a, end);
+        if (Long.compareUnsigned(a, end) < 0) cur.owned.remove(a, end);
     }
 
     private long fail() {
         errno = libc.errno();
         return -1;
+    }
+
+    /** A system call of the current process (x86-64 numbers when it is a child): the result, or -1 with errno. */
+    private long sys(int nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        if (cur.child == null) {
+            long r = switch (nr) {
+                case 9 -> libc.mmap(a1, a2, (int) a3, (int) a4, (int) a5, a6);
+                case 11 -> libc.munmap(a1, a2);
+                case 25 -> libc.mremap(a1, a2, a3, (int) a4, a5);
+                case 10 -> libc.mprotect(a1, a2, (int) a3);
+                case 28 -> libc.madvise(a1, a2, (int) a3);
+                default -> throw new IllegalArgumentException("syscall " + nr);
+            };
+            return r == -1 ? fail() : r;
+        }
+        long r = cur.child.syscall(nr, a1, a2, a3, a4, a5, a6);
+        if (r < 0 && r > -4096) {
+            errno = (int) -r;
+            return -1;
+        }
+        return r;
     }
 
     @Override public long mmap(long addr, long len, int prot, int flags, int fd, long offset) {
@@ -166,12 +209,14 @@ public final class HostBackend implements MemoryApi {
             // a hint below vm.mmap_min_addr is raised to it (round_hint_to_min), in script addresses
             h = host(Long.compareUnsigned(addr, mmapMinAddr) < 0 ? pageAlign(mmapMinAddr) : addr);
         }
-        long r = libc.mmap(h, len, prot, flags, fd, offset);
+        long r = sys(9, h, len, prot, flags, fd, offset);
         if (r == -1) {
+            int e = errno;
             if (fixed && (addr & (PAGE - 1)) == 0 && len > 0) resync(h, h + pageAlign(len));
-            return fail();
+            errno = e;
+            return -1;
         }
-        owned.add(r, r + pageAlign(len));
+        cur.owned.add(r, r + pageAlign(len));
         return script(r);
     }
 
@@ -179,8 +224,8 @@ public final class HostBackend implements MemoryApi {
         long h = host(addr);
         long end = h + pageAlign(len);
         if ((addr & (PAGE - 1)) == 0 && len > 0) claim("munmap", h, end);
-        if (libc.munmap(h, len) != 0) return (int) fail();
-        owned.remove(h, end);
+        if (sys(11, h, len, 0, 0, 0, 0) != 0) return -1;
+        cur.owned.remove(h, end);
         return 0;
     }
 
@@ -192,23 +237,23 @@ public final class HostBackend implements MemoryApi {
         boolean fixed = (flags & Uapi.MREMAP_FIXED) != 0;
         long nh = fixed ? host(newAddr) : 0;
         if (fixed && (newAddr & (PAGE - 1)) == 0 && newLen > 0) claim("mremap(MREMAP_FIXED)", nh, nh + pageAlign(newLen));
-        long r = libc.mremap(h, oldLen, newLen, flags, nh);
+        long r = sys(25, h, oldLen, newLen, flags, nh, 0);
         if (r == -1) {
-            int e = libc.errno();
+            int e = errno;
             if (aligned) resync(h, oldLen == 0 ? h + PAGE : oldEnd);
             if (fixed && (newAddr & (PAGE - 1)) == 0 && newLen > 0) resync(nh, nh + pageAlign(newLen));
             errno = e;
             return -1;
         }
-        if ((flags & Uapi.MREMAP_DONTUNMAP) == 0 && oldLen != 0) owned.remove(h, oldEnd);
-        owned.add(r, r + pageAlign(newLen));
+        if ((flags & Uapi.MREMAP_DONTUNMAP) == 0 && oldLen != 0) cur.owned.remove(h, oldEnd);
+        cur.owned.add(r, r + pageAlign(newLen));
         return script(r);
     }
 
     @Override public int mprotect(long addr, long len, int prot) {
         long h = host(addr);
         if ((addr & (PAGE - 1)) == 0 && len > 0) claim("mprotect", h, h + pageAlign(len));
-        return libc.mprotect(h, len, prot) == 0 ? 0 : (int) fail();
+        return sys(10, h, len, prot, 0, 0, 0) == 0 ? 0 : -1;
     }
 
     @Override public int madvise(long addr, long len, int advice) {
@@ -218,8 +263,8 @@ public final class HostBackend implements MemoryApi {
         }
         long h = host(addr);
         if ((addr & (PAGE - 1)) == 0 && len > 0) claim("madvise", h, h + pageAlign(len));
-        if (libc.madvise(h, len, advice) != 0) return (int) fail();
-        if (advice == Uapi.MADV_GUARD_INSTALL) guardsInstalled = true;
+        if (sys(28, h, len, advice, 0, 0, 0) != 0) return -1;
+        if (advice == Uapi.MADV_GUARD_INSTALL) cur.guardsInstalled = true;
         return 0;
     }
 
@@ -233,18 +278,18 @@ public final class HostBackend implements MemoryApi {
      */
     private long reach(String call, long h, long len, boolean write, String[] refusal) {
         long end = h + len;
-        long o = owned.ownedUpTo(h);
+        long o = cur.owned.ownedUpTo(h);
         if (o == h && !inWindow(h)) {
             throw new HostRefusal(String.format("%s: address 0x%x is outside the host window (script addresses 0 .. "
                     + "0x%x) and is not memory the kernel gave the script", call, script(h), WINDOW), false);
         }
         long a = h;
-        for (Maps.Area v : Maps.between(h, end)) {
+        for (Maps.Area v : Maps.between(cur.dir, h, end)) {
             if (Long.compareUnsigned(v.start(), a) > 0) return a;                 // a hole: SIGSEGV
             boolean ok = write ? v.writable() : v.prot() != 0 && !(execOnlyUnreadable && v.prot() == Uapi.PROT_EXEC);
             if (!ok) return a;
             long stop = Long.compareUnsigned(v.end(), end) < 0 ? v.end() : end;
-            long mine = owned.ownedUpTo(a);
+            long mine = cur.owned.ownedUpTo(a);
             if (Long.compareUnsigned(mine, stop) < 0) {
                 refusal[0] = String.format("%s: the access reaches 0x%x, memory the script did not get from the "
                         + "kernel (%s); the host backend never touches it", call, script(mine),
@@ -262,7 +307,7 @@ public final class HostBackend implements MemoryApi {
             a = stop;
             if (a == end) break;
         }
-        if (guardsInstalled && Long.compareUnsigned(a, h) > 0) a = beforeGuard(h, a);
+        if (cur.guardsInstalled && Long.compareUnsigned(a, h) > 0) a = beforeGuard(h, a);
         return a;
     }
 
@@ -299,7 +344,10 @@ public final class HostBackend implements MemoryApi {
         long h = host(addr);
         String[] refusal = new String[1];
         long limit = reach("memset", h, len, true, refusal);
-        if (limit != h) bytes(h, limit - h).fill((byte) c);
+        if (limit != h) {
+            if (cur.child == null) bytes(h, limit - h).fill((byte) c);
+            else cur.child.memset(h, c, limit - h);
+        }
         stop(h, limit, len, true, refusal);
     }
 
@@ -307,7 +355,10 @@ public final class HostBackend implements MemoryApi {
         long h = host(addr);
         String[] refusal = new String[1];
         long limit = reach("poke", h, 1, true, refusal);
-        if (limit != h) bytes(h, 1).set(ValueLayout.JAVA_BYTE, 0, (byte) value);
+        if (limit != h) {
+            if (cur.child == null) bytes(h, 1).set(ValueLayout.JAVA_BYTE, 0, (byte) value);
+            else cur.child.memset(h, value, 1);
+        }
         stop(h, limit, 1, true, refusal);
     }
 
@@ -316,7 +367,10 @@ public final class HostBackend implements MemoryApi {
         String[] refusal = new String[1];
         long limit = reach("peek", h, 1, false, refusal);
         stop(h, limit, 1, false, refusal);
-        return bytes(h, 1).get(ValueLayout.JAVA_BYTE, 0) & 0xff;
+        if (cur.child == null) return bytes(h, 1).get(ValueLayout.JAVA_BYTE, 0) & 0xff;
+        byte[] b = new byte[1];
+        cur.child.dump(h, b, 1);
+        return b[0] & 0xff;
     }
 
     @Override public void pattern(long addr, long len, long seed) {
@@ -325,12 +379,12 @@ public final class HostBackend implements MemoryApi {
         String[] refusal = new String[1];
         long limit = reach("pattern", h, len, true, refusal);
         long n = limit - h;
-        MemorySegment dst = bytes(h, n);
         byte[] buf = new byte[CHUNK];
         for (long done = 0; done < n; ) {
             int k = (int) Math.min(CHUNK, n - done);
             for (int i = 0; i < k; i++) buf[i] = (byte) Patterns.byteAt(seed, done + i);
-            MemorySegment.copy(buf, 0, dst, ValueLayout.JAVA_BYTE, done, k);
+            if (cur.child == null) MemorySegment.copy(buf, 0, bytes(h + done, k), ValueLayout.JAVA_BYTE, 0, k);
+            else cur.child.fill(h + done, buf, k);
             done += k;
         }
         stop(h, limit, len, true, refusal);
@@ -342,12 +396,12 @@ public final class HostBackend implements MemoryApi {
         String[] refusal = new String[1];
         long limit = reach("checksum", h, len, false, refusal);
         long n = limit - h;
-        MemorySegment src = bytes(h, n);
         byte[] buf = new byte[CHUNK];
         long sum = 0;
         for (long done = 0; done < n; ) {
             int k = (int) Math.min(CHUNK, n - done);
-            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, done, buf, 0, k);
+            if (cur.child == null) MemorySegment.copy(bytes(h + done, k), ValueLayout.JAVA_BYTE, 0, buf, 0, k);
+            else cur.child.dump(h + done, buf, k);
             for (int i = 0; i < k; i++) sum += Patterns.term(buf[i] & 0xff, done + i);
             done += k;
         }
@@ -355,23 +409,94 @@ public final class HostBackend implements MemoryApi {
         return sum;
     }
 
+    // ---- processes ----
+
+    /**
+     * fork(2) of the JVM: a child that shares the script's memory copy-on-write and runs the fork stub ({@link
+     * Child}). Its ownership set starts as the parent's, less what MADV_DONTFORK kept from it. Only the original
+     * process can fork (a fork from a child is refused), and only on x86-64.
+     */
+    @Override public long fork() {
+        if (cur.child != null) {
+            throw new HostRefusal("fork: only the original process can fork on the host backend (process "
+                    + curHandle + " is a child)", false);
+        }
+        if (!Child.supported()) {
+            throw new HostRefusal("fork is not available on the host backend on " + System.getProperty("os.arch")
+                    + " (the fork stub is x86-64 machine code)", true);
+        }
+        Child c;
+        try {
+            c = Child.fork(libc);
+        } catch (Child.Failed f) {
+            errno = f.errno;
+            return -1;
+        }
+        Ownership o = new Ownership();
+        for (Map.Entry<Long, Long> e : cur.owned.snapshot().entrySet()) o.add(e.getKey(), e.getValue());
+        Proc p = new Proc(o, "/proc/" + c.pid(), c);
+        p.guardsInstalled = cur.guardsInstalled;
+        long handle = nextHandle++;
+        procs.put(handle, p);
+        Proc before = cur;
+        cur = p;
+        try {
+            for (Map.Entry<Long, Long> e : o.snapshot().entrySet()) resync(e.getKey(), e.getValue());
+        } finally {
+            cur = before;
+        }
+        return handle;
+    }
+
+    /** The /proc directory of process {@code handle} (tests look at the child itself). */
+    String procDir(long handle) { return procs.get(handle).dir; }
+
+    @Override public long switchTo(long handle) {
+        Proc p = procs.get(handle);
+        if (p == null) throw new IllegalArgumentException("no process " + handle);
+        long before = curHandle;
+        cur = p;
+        curHandle = handle;
+        return before;
+    }
+
+    @Override public int exit(long handle) {
+        if (handle == 0) {
+            errno = org.mmsim.mm.Errno.EINVAL;
+            return -1;
+        }
+        Proc p = procs.get(handle);
+        if (p == null) {
+            errno = org.mmsim.mm.Errno.ESRCH;
+            return -1;
+        }
+        procs.remove(handle);
+        closePagemap(p);
+        p.child.end();
+        if (curHandle == handle) {
+            cur = procs.get(0L);
+            curHandle = 0;
+        }
+        return 0;
+    }
+
     // ---- queries ----
 
-    @Override public boolean mapped(long addr) { return Maps.at(host(addr)) != null; }
+    @Override public boolean mapped(long addr) { return Maps.at(cur.dir, host(addr)) != null; }
 
     @Override public int prot(long addr) {
-        Maps.Area v = Maps.at(host(addr));
+        Maps.Area v = Maps.at(cur.dir, host(addr));
         return v == null ? -1 : v.prot();
     }
 
     @Override public int vmas(long addr, long len) {
         long h = host(addr);
-        return Maps.between(h, h + len).size();
+        return Maps.between(cur.dir, h, h + len).size();
     }
 
     @Override public long[] layout(long addr, long len) {
         long h = host(addr);
-        List<Maps.Area> list = Maps.between(h, h + len);
+        List<Maps.Area> list = Maps.between(cur.dir, h, h + len);
         long[] out = new long[list.size() * 3];
         int i = 0;
         for (Maps.Area v : list) {
@@ -382,18 +507,26 @@ public final class HostBackend implements MemoryApi {
         return out;
     }
 
-    /** The /proc/self/pagemap entry of the page holding host address h. */
+    /** The pagemap entry (/proc/PID/pagemap) of the current process for the page holding host address h. */
     long pagemapEntry(long h) {
         try {
-            if (pagemap == null) pagemap = FileChannel.open(Path.of("/proc/self/pagemap"), StandardOpenOption.READ);
+            if (cur.pagemap == null) cur.pagemap = FileChannel.open(Path.of(cur.dir, "pagemap"), StandardOpenOption.READ);
             ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
             long pos = Long.divideUnsigned(h, PAGE) * 8;
             while (b.hasRemaining()) {
-                if (pagemap.read(b, pos + b.position()) < 0) return 0;
+                if (cur.pagemap.read(b, pos + b.position()) < 0) return 0;
             }
             return b.getLong(0);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc/self/pagemap", e);
+            throw new UncheckedIOException("cannot read " + cur.dir + "/pagemap", e);
+        }
+    }
+
+    private static void closePagemap(Proc p) {
+        try {
+            if (p.pagemap != null) p.pagemap.close();
+        } catch (IOException ignored) {
+            // a read-only /proc file: nothing is lost
         }
     }
 
@@ -407,20 +540,22 @@ public final class HostBackend implements MemoryApi {
 
     @Override public String backend() { return "host"; }
 
-    /** Unmaps what the script still holds and puts every host setting back. */
+    /** Ends the children, unmaps what the script still holds in the JVM, and puts every host setting back. */
     @Override public void close() {
         if (closed) return;
         closed = true;
         try {
-            for (Map.Entry<Long, Long> e : owned.snapshot().entrySet()) {
-                long s = e.getKey();
-                long end = e.getValue();
-                // only what is still the script's: everything mapped in the range is owned by construction
-                libc.munmap(s, end - s);
+            for (Map.Entry<Long, Proc> e : new TreeMap<>(procs).entrySet()) {
+                if (e.getKey() != 0) exit(e.getKey());
             }
-            if (pagemap != null) pagemap.close();
-        } catch (IOException ignored) {
-            // closing a read-only /proc file cannot lose data
+            Proc self = procs.get(0L);
+            cur = self;
+            curHandle = 0;
+            for (Map.Entry<Long, Long> e : self.owned.snapshot().entrySet()) {
+                // everything mapped in an owned range is the script's by construction
+                libc.munmap(e.getKey(), e.getValue() - e.getKey());
+            }
+            closePagemap(self);
         } finally {
             settings.restore();
         }

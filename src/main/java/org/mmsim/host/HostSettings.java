@@ -75,17 +75,26 @@ final class HostSettings {
         if (k.equals("swap")) {
             long size;
             try {
-                size = Tunables.parseNumber(v);
+                size = v.equals("none") ? 0 : Tunables.parseNumber(v);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("swap needs a size such as 64M, got '" + value + "'");
+                throw new IllegalArgumentException("swap needs a size such as 64M (or 0 / none), got '" + value + "'");
             }
-            if (size < 0) throw new IllegalArgumentException("swap needs a size such as 64M, got '" + value + "'");
+            if (size < 0) throw new IllegalArgumentException("swap size must not be negative, got " + value);
             swap(size, what);
             return;
         }
         if (k.equals("shmem_thp")) {
             write(thpDir.resolve("shmem_enabled"), v, what);
             return;
+        }
+        if (k.startsWith("shmem_mthp")) {
+            int order = Tunables.orderOfSize(k.substring(10).trim());
+            write(thpDir.resolve("hugepages-" + (4 << order) + "kB").resolve("shmem_enabled"), v, what);
+            return;
+        }
+        if (k.equals("memory")) {
+            throw new HostRefusal("cannot apply '" + what + "' on the host: the host's physical memory is what it is "
+                    + "(use the sim backend to model a smaller machine)", true);
         }
         if (k.equals("max_map_count")) {
             new Tunables().set(k, value);   // same validation as the sim first
@@ -129,6 +138,10 @@ final class HostSettings {
             }
             Files.writeString(file, value);
         } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("Invalid argument")) {
+                throw new IllegalArgumentException("bad value '" + value + "' for " + what.substring(4,
+                        what.indexOf(" = ")) + " (" + file + " refuses it)");
+            }
             throw new HostRefusal("cannot apply '" + what + "' on the host: cannot write " + file + ": "
                     + reason(e) + " (needs root)", true);
         }

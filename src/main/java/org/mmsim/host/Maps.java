@@ -20,12 +20,17 @@ final class Maps {
         boolean writable() { return (prot & 2) != 0; }
     }
 
-    /** The VMAs that intersect [from, to), in address order. */
+    /** The VMAs of the JVM that intersect [from, to), in address order. */
     static List<Area> between(long from, long to) {
+        return between("/proc/self", from, to);
+    }
+
+    /** The VMAs of process {@code proc} (a /proc directory) that intersect [from, to), in address order. */
+    static List<Area> between(String proc, long from, long to) {
         List<Area> out = new ArrayList<>();
         byte[] buf = new byte[1 << 16];
         int have = 0;
-        try (FileInputStream in = new FileInputStream("/proc/self/maps")) {
+        try (FileInputStream in = new FileInputStream(proc + "/maps")) {
             while (true) {
                 int n = in.read(buf, have, buf.length - have);
                 if (n > 0) have += n;
@@ -43,13 +48,13 @@ final class Maps {
                 if (have == buf.length) throw new IllegalStateException("a /proc/self/maps line longer than 64 KiB");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc/self/maps", e);
+            throw new UncheckedIOException("cannot read " + proc + "/maps", e);
         }
     }
 
-    /** The VMA covering addr, or null. */
-    static Area at(long addr) {
-        List<Area> l = between(addr, addr + 1);
+    /** The VMA of process {@code proc} covering addr, or null. */
+    static Area at(String proc, long addr) {
+        List<Area> l = between(proc, addr, addr + 1);
         return l.isEmpty() ? null : l.get(0);
     }
 

@@ -215,6 +215,7 @@ class HostBackendTest {
         Path m64 = Path.of("/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled");
         String thpBefore = Files.readString(thp);
         String m64Before = Files.readString(m64);
+        String shmemBefore = Files.readString(thp.resolveSibling("shmem_enabled"));
         String other = HostSettings.current(thp).equals("never") ? "always" : "never";
         try (HostBackend h = HostBackend.open()) {
             h.set("thp", other);
@@ -223,12 +224,17 @@ class HostBackendTest {
             assertEquals("always", HostSettings.current(m64));
             IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> h.set("thp", "sometimes"));
             assertTrue(bad.getMessage().contains("always|madvise|never"), bad.getMessage());
+            h.set("shmem_thp", "advise");
+            assertEquals("advise", HostSettings.current(thp.resolveSibling("shmem_enabled")));
+            assertThrows(IllegalArgumentException.class, () -> h.set("shmem_thp", "sometimes"));
+            assertThrows(HostRefusal.class, () -> h.set("memory", "64M"));
             HostRefusal global = assertThrows(HostRefusal.class, () -> h.set("max_map_count", "100"));
             assertTrue(global.environment());
             assertTrue(global.getMessage().contains("max_map_count"), global.getMessage());
         }
         assertEquals(thpBefore, Files.readString(thp));
         assertEquals(m64Before, Files.readString(m64));
+        assertEquals(shmemBefore, Files.readString(thp.resolveSibling("shmem_enabled")));
     }
 
     @Test

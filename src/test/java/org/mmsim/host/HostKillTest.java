@@ -1,0 +1,110 @@
+package org.mmsim.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run on the host backend killed with SIGKILL halfway leaves the host exactly as it found it: every THP sysfs
+ * knob the backend can write and the swap state (/proc/swaps) equal their values before the run. The run is a
+ * child JVM ({@code org.mmsim.cli.Main run ... --backend host}) that changes thp, mthp 64K, use_zero_page and
+ * swap, then loops; it is killed once all of them are visibly applied. SIGTERM (the shutdown hook) is tested too.
+ */
+class HostKillTest {
+    private static final Path THP = Path.of("/sys/kernel/mm/transparent_hugepage");
+
+    /** Every knob HostSettings may write (enabled, defrag, shmem_enabled, use_zero_page, per-size enabled) and swap. */
+    static Map<String, String> hostState() throws IOException {
+        Map<String, String> m = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(THP, 2)) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
+                String name = p.getFileName().toString();
+                if (name.endsWith("enabled") || name.equals("defrag") || name.equals("use_zero_page")) {
+                    m.put(THP.relativize(p).toString(), Files.readString(p).trim());
+                }
+            }
+        }
+        m.put("/proc/swaps", Files.readString(Path.of("/proc/swaps")));
+        return m;
+    }
+
+    @Test
+    void settingsAreIdenticalAfterARunKilledHalfway() throws Exception {
+        killHalfway(true);
+    }
+
+    /** SIGTERM (as Ctrl-C) runs the shutdown hook, which restores before the JVM exits. */
+    @Test
+    void settingsAreIdenticalAfterARunTerminatedHalfway() throws Exception {
+        killHalfway(false);
+    }
+
+    private static void killHalfway(boolean sigkill) throws Exception {
+        HostTestSupport.assumeSwap();
+        Map<String, String> before = hostState();
+        String thpNow = HostSettings.current(THP.resolve("enabled"));
+        String thp = thpNow.equals("always") ? "never" : "always";
+        String m64 = HostSettings.current(THP.resolve("hugepages-64kB/enabled")).equals("always") ? "never" : "always";
+        Path dir = Files.createTempDirectory("mmsim-kill");
+        Path script = dir.resolve("loop.mms");
+        Files.writeString(script, String.join("\n",
+                "set thp = " + thp,
+                "set mthp 64K = " + m64,
+                "set use_zero_page = 0",
+                "set swap = 16M",
+                "p = mmap(1G, 16M, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS)",
+                "repeat 100000000 {",
+                "  memset(p, 1, 16M)",
+                "  expect madvise(p, 16M, MADV_DONTNEED) == 0",
+                "}", ""));
+        Path log = dir.resolve("child.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), "org.mmsim.cli.Main", "run", script.toString(), "--backend", "host")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            String swapName = "mmsim-swap-" + child.pid() + "-";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(Path.of("/proc/swaps")).contains(swapName)) {
+                if (!child.isAlive()) fail("the child ended before applying its settings:\n" + Files.readString(log));
+                if (System.nanoTime() > deadline) fail("the child did not apply its settings in 60 s:\n" + Files.readString(log));
+                Thread.sleep(20);
+            }
+            Thread.sleep(300);                                   // halfway: inside the loop
+            Map<String, String> during = hostState();
+            assertNotEquals(before, during, "the run changed the host");
+            assertTrue(HostSettings.current(THP.resolve("enabled")).equals(thp));
+            assertTrue(child.isAlive(), "still running when killed");
+        } finally {
+            if (sigkill) child.destroyForcibly();                 // SIGKILL: no shutdown hook runs
+            else child.destroy();                                 // SIGTERM
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertEquals(sigkill ? 137 : 143, child.exitValue(), "killed by the signal");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Map<String, String> after = hostState();
+        while (!after.equals(before) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            after = hostState();
+        }
+        assertEquals(before, after, "every THP knob and the swap state are back");
+        try (Stream<Path> left = Files.list(Path.of("/var/tmp"))) {
+            List<Path> files = left.filter(p -> p.getFileName().toString().startsWith("mmsim-swap-" + child.pid() + "-")).toList();
+            assertEquals(List.of(), files, "the swapfile is removed");
+        }
+        Files.delete(log);
+        Files.delete(script);
+        Files.delete(dir);
+    }
+}
