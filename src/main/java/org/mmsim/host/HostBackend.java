@@ -235,7 +235,10 @@ public final class HostBackend implements MemoryApi {
         boolean aligned = (oldAddr & (PAGE - 1)) == 0;
         if (aligned) claim("mremap", h, oldLen == 0 ? h + PAGE : oldEnd);
         boolean fixed = (flags & Uapi.MREMAP_FIXED) != 0;
-        long nh = fixed ? host(newAddr) : 0;
+        // MREMAP_DONTUNMAP without MREMAP_FIXED takes new_addr as a hint (the kernel checks it, alignment included):
+        // it is shifted like any script address, except 0 (no hint). Found by difftest (docs/difftest.md).
+        boolean hint = !fixed && (flags & Uapi.MREMAP_DONTUNMAP) != 0 && newAddr != 0;
+        long nh = fixed || hint ? host(newAddr) : 0;
         if (fixed && (newAddr & (PAGE - 1)) == 0 && newLen > 0) claim("mremap(MREMAP_FIXED)", nh, nh + pageAlign(newLen));
         long r = sys(25, h, oldLen, newLen, flags, nh, 0);
         if (r == -1) {

@@ -83,6 +83,22 @@ class DiffTestTest {
         assertEquals("", String.join("\n", r.divergences().stream().map(DiffTest.Found::script).toList()));
     }
 
+    @Test
+    void hostPassesTheDontunmapHintToTheKernel() {
+        // check_mremap_params: with MREMAP_DONTUNMAP new_addr is checked (alignment: EINVAL) before the VMA is
+        // looked up (EFAULT). The host backend used to drop new_addr unless MREMAP_FIXED was set.
+        HostTestSupport.assumeHost();
+        int flags = Uapi.MREMAP_MAYMOVE | Uapi.MREMAP_DONTUNMAP;
+        for (MemoryApi api : List.of(HostBackend.open(), Backends.sim("x86_64", FeatureSet.patched(), false))) {
+            try (api) {
+                assertEquals(-1, api.mremap(1L << 30, 4096, 4096, flags, (1L << 30) + (8 << 20) + 0x45), api.backend());
+                assertEquals(org.mmsim.mm.Errno.EINVAL, api.errno(), api.backend());
+                assertEquals(-1, api.mremap(1L << 30, 4096, 4096, flags, (1L << 30) + (8 << 20)), api.backend());
+                assertEquals(org.mmsim.mm.Errno.EFAULT, api.errno(), api.backend());
+            }
+        }
+    }
+
     static boolean runScript(String text, MemoryApi api) {
         try (api) {
             StringWriter sink = new StringWriter();
