@@ -20,11 +20,6 @@ final class Probe {
 
     static final int ABSENT = 0, PRESENT = 1, SWAPPED = 2;
 
-    static int state(MemoryApi api, long page) {
-        if (api.present(page)) return PRESENT;
-        return api.swapped(page) ? SWAPPED : ABSENT;
-    }
-
     private static boolean readable(int prot) { return prot >= 0 && (prot & Uapi.PROT_READ) != 0; }
 
     /** Residency of every page of [addr, addr+len), then a checksum per run of present pages of a readable mapping. */
@@ -32,7 +27,8 @@ final class Probe {
         int pages = (int) Math.min(len / Window.PAGE, 1 << 20);
         long[] out = new long[pages * 2];
         boolean read = readable(api.prot(addr)); // a new mapping: one VMA
-        for (int i = 0; i < pages; i++) out[i] = state(api, addr + i * Window.PAGE);
+        byte[] r = api.residency(addr, pages);
+        for (int i = 0; i < pages; i++) out[i] = r[i];
         for (int i = 0; i < pages && read; ) { // one checksum per run of present pages, kept at the run's first page
             if (out[i] != PRESENT) { i++; continue; }
             int j = i;
@@ -76,14 +72,15 @@ final class Probe {
             for (int v = 0; v < la.length; v += 3) {
                 long s = Math.max(lo, la[v]), e = Math.min(hi, la[v + 1]);
                 boolean read = readable((int) la[v + 2]);
+                if (e <= s) continue;
+                int pages = (int) ((e - s) / Window.PAGE);
+                byte[] ra = a.residency(s, pages), rb = b.residency(s, pages);
                 long run = -1; // start of the current run of pages present on both sides
-                for (long p = s; p <= e; p += Window.PAGE) {
-                    int sa = p < e ? state(a, p) : ABSENT;
-                    if (p < e) {
-                        int sb = state(b, p);
-                        if (sa != sb) return new Mismatch("residency", "page " + Fmt.addr(w, p) + " is " + stateName(sa)
-                                + " vs " + stateName(sb), List.of(residencyExpect(Fmt.addr(w, p), sa)));
-                    }
+                for (int i = 0; i <= pages; i++) {
+                    long p = s + i * Window.PAGE;
+                    int sa = i < pages ? ra[i] : ABSENT;
+                    if (i < pages && sa != rb[i]) return new Mismatch("residency", "page " + Fmt.addr(w, p) + " is "
+                            + stateName(sa) + " vs " + stateName(rb[i]), List.of(residencyExpect(Fmt.addr(w, p), sa)));
                     if (sa == PRESENT && read) {
                         if (run < 0) run = p;
                     } else if (run >= 0) {

@@ -535,6 +535,27 @@ public final class HostBackend implements MemoryApi {
 
     @Override public boolean present(long addr) { return (pagemapEntry(host(addr)) & (1L << 63)) != 0; }
 
+    /** One pagemap read for the whole range (bit 63 present, bit 62 swapped). */
+    @Override public byte[] residency(long addr, int pages) {
+        byte[] out = new byte[pages];
+        if (pages <= 0) return out;
+        try {
+            if (cur.pagemap == null) cur.pagemap = FileChannel.open(Path.of(cur.dir, "pagemap"), StandardOpenOption.READ);
+            ByteBuffer b = ByteBuffer.allocate(8 * pages).order(ByteOrder.nativeOrder());
+            long pos = Long.divideUnsigned(host(addr), PAGE) * 8;
+            while (b.hasRemaining()) {
+                if (cur.pagemap.read(b, pos + b.position()) <= 0) break;
+            }
+            for (int i = 0; i < b.position() / 8; i++) {
+                long e = b.getLong(8 * i);
+                out[i] = (byte) ((e & (1L << 63)) != 0 ? 1 : (e & (1L << 62)) != 0 ? 2 : 0);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + cur.dir + "/pagemap", e);
+        }
+    }
+
     @Override public boolean swapped(long addr) { return (pagemapEntry(host(addr)) & (1L << 62)) != 0; }
 
     @Override public void set(String key, String value) { settings.set(key, value); }
