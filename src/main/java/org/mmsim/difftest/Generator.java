@@ -40,6 +40,8 @@ final class Generator {
         0, Uapi.MREMAP_MAYMOVE, Uapi.MREMAP_MAYMOVE, Uapi.MREMAP_MAYMOVE | Uapi.MREMAP_FIXED,
         Uapi.MREMAP_MAYMOVE | Uapi.MREMAP_FIXED, Uapi.MREMAP_MAYMOVE | Uapi.MREMAP_FIXED,
         Uapi.MREMAP_MAYMOVE | Uapi.MREMAP_DONTUNMAP, Uapi.MREMAP_MAYMOVE | Uapi.MREMAP_FIXED | Uapi.MREMAP_DONTUNMAP,
+        Uapi.MREMAP_MAYMOVE | Uapi.MREMAP_DONTUNMAP, Uapi.MREMAP_MAYMOVE | Uapi.MREMAP_FIXED | Uapi.MREMAP_DONTUNMAP,
+        0, Uapi.MREMAP_MAYMOVE | Uapi.MREMAP_FIXED,
         Uapi.MREMAP_FIXED, Uapi.MREMAP_DONTUNMAP, Uapi.MREMAP_FIXED | Uapi.MREMAP_DONTUNMAP, 8};
 
     private final SplittableRandom rnd;
@@ -122,7 +124,8 @@ final class Generator {
         int flags = MREMAP_FLAGS[rnd.nextInt(MREMAP_FLAGS.length)];
         long newLen;
         int shape = rnd.nextInt(4);
-        if (shape == 0) newLen = oldLen;
+        // MREMAP_DONTUNMAP moves without resizing; a different new length is EINVAL, kept for 1 call in 8
+        if (shape == 0 || (flags & Uapi.MREMAP_DONTUNMAP) != 0 && rnd.nextInt(8) != 0) newLen = oldLen;
         else newLen = len(old);
         long newAddr = 0;
         if ((flags & (Uapi.MREMAP_FIXED | Uapi.MREMAP_DONTUNMAP)) != 0 || rnd.nextInt(10) == 0) {
