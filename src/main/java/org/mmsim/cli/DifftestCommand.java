@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "difftest", mixinStandardHelpOptions = true, version = MmsimCommand.VERSION,
         description = {"Run random call sequences on the model and a reference backend and compare them after every call.",
-            "The reference (A) is --against; the model under test (B) is --arch/--kernel. Each divergence is shrunk to a",
-            "minimal .mms script whose expects hold on A and fail on B."})
+            "The reference (A) is --against; the model under test (B) is --arch/--kernel. Each divergence is shrunk "
+                + "to a minimal .mms script whose expects hold on A and fail on B. Exit 0 with 0 divergences, 1 otherwise."})
 final class DifftestCommand implements Callable<Integer> {
     @ParentCommand
     private MmsimCommand parent;
@@ -48,8 +48,8 @@ final class DifftestCommand implements Callable<Integer> {
     private String kernel;
 
     @Option(names = "--against", paramLabel = "REF",
-            description = {"the reference: host (the live kernel; the default where it is available) or",
-                "sim:KERNEL[:ARCH] (the model with another feature set; the default elsewhere is sim:baseline)"})
+            description = "the reference: host (the live kernel; the default where it is available) or sim:KERNEL[:ARCH] "
+                    + "(the model with another feature set or architecture; the default elsewhere is sim:baseline)")
     private String against;
 
     @Option(names = "--run-length", paramLabel = "N", defaultValue = "200",
@@ -59,8 +59,8 @@ final class DifftestCommand implements Callable<Integer> {
     @Option(names = "--check", description = "run the model's invariant checker after every call")
     private boolean check;
 
-    @Option(names = "--shared", description = {"also map MAP_SHARED anonymous memory (off by default: the model's shared",
-        "anonymous memory (shmem) is not faithful yet; see docs/difftest.md)"})
+    @Option(names = "--shared", description = "also map MAP_SHARED anonymous memory (off by default: the model's shared "
+            + "anonymous memory is not faithful yet; see docs/difftest.md)")
     private boolean shared;
 
     @Option(names = "--save", paramLabel = "DIR", description = "also write each reproducer to DIR/difftest-SEED-RUN.mms")
