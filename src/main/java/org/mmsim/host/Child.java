@@ -40,8 +40,9 @@ final class Child {
     private final int dataIn;
     private final int reply;
     private final int dataOut;
-    private final Arena arena = Arena.ofConfined();
-    private final MemorySegment buf = arena.allocate(Math.max(CHUNK, 64), 8);
+    /** The transfer buffer, shared by all children (the script drives them from one thread). */
+    private static MemorySegment shared;
+    private final MemorySegment buf;
     private boolean ended;
 
     private Child(int pid, int cmd, int dataIn, int reply, int dataOut) {
@@ -50,6 +51,16 @@ final class Child {
         this.dataIn = dataIn;
         this.reply = reply;
         this.dataOut = dataOut;
+        this.buf = shared;
+    }
+
+    /**
+     * Maps the stub and the transfer buffer now, before the script maps anything: memory the JVM maps later may land
+     * in a hole the script left among its kernel-chosen mappings, and the backend then refuses calls spanning it.
+     */
+    static synchronized void prepare(Libc libc) {
+        stub(libc);
+        if (shared == null) shared = Arena.global().allocate(CHUNK, 4096);
     }
 
     private static MethodHandle libc(String name, FunctionDescriptor fd, Linker.Option... o) {
@@ -82,6 +93,7 @@ final class Child {
 
     /** Forks the JVM; returns the child, or throws {@link Failed} with the errno of pipe2 or fork. */
     static Child fork(Libc libc) {
+        prepare(libc);
         MethodHandle s = stub(libc);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(JAVA_INT, 8);
@@ -234,6 +246,5 @@ final class Child {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
-        arena.close();
     }
 }

@@ -82,6 +82,7 @@ public final class HostBackend implements MemoryApi {
         this.settings = settings;
         this.mmapMinAddr = readLong(Path.of("/proc/sys/vm/mmap_min_addr"), 4096);
         this.execOnlyUnreadable = cpuHasProtectionKeys();
+        if (Child.supported()) Child.prepare(libc);
         this.cur = new Proc(new Ownership(), "/proc/self", null);
         procs.put(0L, cur);
     }
@@ -103,7 +104,11 @@ public final class HostBackend implements MemoryApi {
             throw new HostRefusal("the host backend needs /proc/self/pagemap", true);
         }
         for (long b = FIRST_BASE; b + WINDOW <= LAST_BASE; b += WINDOW) {
-            if (Maps.between(b, b + WINDOW).isEmpty()) return new HostBackend(b, HostSettings.standard());
+            if (Maps.between(b, b + WINDOW).isEmpty()) {
+                HostSettings settings = HostSettings.standard();
+                settings.lock();
+                return new HostBackend(b, settings);
+            }
         }
         throw new HostRefusal("no empty 4 TiB window between 16 and 64 TiB in this process's address space", true);
     }
@@ -126,19 +131,9 @@ public final class HostBackend implements MemoryApi {
     private void claim(String call, long h, long end) {
         if (Long.compareUnsigned(end, h) <= 0) end = h + 1;
         if (cur.owned.covers(h, end)) return;
-        long windowEnd = base + WINDOW;
-        for (long a = h; Long.compareUnsigned(a, end) < 0; ) {
-            long o = cur.owned.ownedUpTo(a);
-            if (o != a) {
-                a = o;
-                continue;
-            }
-            if (!inWindow(a)) {
-                throw new HostRefusal(String.format("%s: address 0x%x is outside the host window (script addresses "
-                        + "0 .. 0x%x) and is not memory the kernel gave the script", call, script(a), WINDOW), false);
-            }
-            long next = cur.owned.nextStart(a);
-            a = Long.compareUnsigned(next, windowEnd) < 0 ? next : windowEnd;
+        if (!inWindow(h) && !cur.owned.contains(h)) {
+            throw new HostRefusal(String.format("%s: address 0x%x is outside the host window (script addresses "
+                    + "0 .. 0x%x) and is not memory the kernel gave the script", call, script(h), WINDOW), false);
         }
         for (Maps.Area v : Maps.between(cur.dir, h, end)) {
             long s = Long.compareUnsigned(v.start(), h) > 0 ? v.start() : h;

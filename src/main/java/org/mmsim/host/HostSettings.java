@@ -20,8 +20,9 @@ import org.mmsim.mm.Tunables;
  * originals back, removes the swapfile and exits. {@link #restore()} (called by close and by a shutdown hook on
  * Ctrl-C or SIGTERM) restores from Java as well and waits for the guardian to finish.
  *
- * <p>The guardian runs under {@code flock} on {@link #LOCK}, from before the originals are read until after they
- * are written back, so two mmsim runs on one machine never take each other's changed values for originals.
+ * <p>The guardian runs under {@code flock} on {@link #LOCK} (system property {@code mmsim.host.lock} overrides the
+ * path, for tests) from the opening of the backend until the originals are written back, so host runs on one
+ * machine are serialised: none takes another's changed values for originals, none runs under another's settings.
  *
  * <p>Global sysctls are never changed: {@code set max_map_count} is refused (it is system-wide, and lowering it
  * has crashed other processes on this machine).
@@ -210,23 +211,41 @@ final class HostSettings {
         }
     }
 
-    /** Tells the guardian (started on first use) what to undo; refuses the setting if it cannot be told. */
+    /**
+     * Takes the machine-wide settings lock for the whole run: starts the guardian, which holds it, and returns once
+     * it does (waiting while another mmsim run on this machine has the host's settings changed), so that a run sees
+     * only its own settings. Returns false if the guardian cannot be started; {@link #set} then refuses settings.
+     */
+    synchronized boolean lock() {
+        try {
+            startGuardian();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void startGuardian() throws IOException {
+        if (guardian != null) return;
+        String lock = System.getProperty("mmsim.host.lock", LOCK);
+        guardian = new ProcessBuilder("setsid", "flock", lock, "/bin/sh", "-c", GUARDIAN)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        toGuardian = guardian.getOutputStream();
+        // wait until the guardian holds the lock (another mmsim run may be restoring its settings)
+        byte[] ack = guardian.getInputStream().readNBytes(7);
+        if (!new String(ack, StandardCharsets.UTF_8).equals("locked\n")) {
+            guardian.destroy();
+            guardian = null;
+            throw new IOException("the guardian (setsid flock " + lock + " /bin/sh) did not start");
+        }
+        hook = new Thread(this::restore, "mmsim-host-restore");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** Tells the guardian what to undo; refuses the setting if it cannot be told. */
     private void remember(String line, String what) {
         try {
-            if (guardian == null) {
-                guardian = new ProcessBuilder("setsid", "flock", LOCK, "/bin/sh", "-c", GUARDIAN)
-                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                toGuardian = guardian.getOutputStream();
-                // wait until the guardian holds the lock (another mmsim run may be restoring its settings)
-                byte[] ack = guardian.getInputStream().readNBytes(7);
-                if (!new String(ack, StandardCharsets.UTF_8).equals("locked\n")) {
-                    guardian.destroy();
-                    guardian = null;
-                    throw new IOException("the guardian (setsid flock " + LOCK + " /bin/sh) did not start");
-                }
-                hook = new Thread(this::restore, "mmsim-host-restore");
-                Runtime.getRuntime().addShutdownHook(hook);
-            }
+            startGuardian();
             toGuardian.write((line + "\n").getBytes(StandardCharsets.UTF_8));
             toGuardian.flush();
         } catch (IOException e) {

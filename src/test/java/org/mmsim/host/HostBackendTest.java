@@ -192,7 +192,7 @@ class HostBackendTest {
     @Test
     void pageoutWithATemporarySwapfileSwapsAndTheSwapfileGoesAway() throws Exception {
         HostTestSupport.assumeSwap();
-        String before = Files.readString(Path.of("/proc/swaps"));
+        String mine = "mmsim-swap-" + ProcessHandle.current().pid() + "-";
         try (HostBackend h = HostBackend.open()) {
             h.set("swap", "64M");
             assertTrue(Files.readString(Path.of("/proc/swaps")).contains("mmsim-swap-"));
@@ -205,19 +205,40 @@ class HostBackendTest {
             assertFalse(h.present(p));
             assertEquals(sum, h.checksum(p, 64 * K4), "swapped back in intact");
         }
-        assertEquals(before, Files.readString(Path.of("/proc/swaps")), "swap state restored at close");
+        assertFalse(Files.readString(Path.of("/proc/swaps")).contains(mine), "the swapfile is off at close");
+        try (var files = Files.list(Path.of("/var/tmp"))) {
+            assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith(mine)), "and removed");
+        }
     }
 
     @Test
     void settingsAreAppliedAndRestoredAtClose() throws Exception {
         HostTestSupport.assumeHostSettings();
+        // hold the machine-wide lock ourselves (the backend takes a private one) so that no other mmsim run
+        // changes the settings between the snapshots
+        Process lock = HostTestSupport.holdSettingsLock();
+        Path privateLock = Files.createTempFile("mmsim-lock", "");
+        System.setProperty("mmsim.host.lock", privateLock.toString());
+        try {
+            appliedAndRestored();
+        } finally {
+            System.clearProperty("mmsim.host.lock");
+            Files.delete(privateLock);
+            HostTestSupport.release(lock);
+        }
+    }
+
+    private static void appliedAndRestored() throws Exception {
         Path thp = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
         Path m64 = Path.of("/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled");
-        String thpBefore = Files.readString(thp);
-        String m64Before = Files.readString(m64);
-        String shmemBefore = Files.readString(thp.resolveSibling("shmem_enabled"));
-        String other = HostSettings.current(thp).equals("never") ? "always" : "never";
+        String thpBefore;
+        String m64Before;
+        String shmemBefore;
         try (HostBackend h = HostBackend.open()) {
+            thpBefore = Files.readString(thp);
+            m64Before = Files.readString(m64);
+            shmemBefore = Files.readString(thp.resolveSibling("shmem_enabled"));
+            String other = HostSettings.current(thp).equals("never") ? "always" : "never";
             h.set("thp", other);
             h.set("mthp 64K", "always");
             assertEquals(other, HostSettings.current(thp));

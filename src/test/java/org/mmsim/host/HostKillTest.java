@@ -35,23 +35,84 @@ class HostKillTest {
                 }
             }
         }
-        m.put("/proc/swaps", Files.readString(Path.of("/proc/swaps")));
+        // swapfiles of mmsim runs (other swap devices are none of the host backend's business)
+        m.put("/proc/swaps", Files.readString(Path.of("/proc/swaps")).lines().filter(l -> l.contains("mmsim-swap-")).toList().toString());
         return m;
     }
 
     @Test
     void settingsAreIdenticalAfterARunKilledHalfway() throws Exception {
-        killHalfway(true);
+        HostTestSupport.assumeSwap();
+        Process lock = HostTestSupport.holdSettingsLock();
+        try {
+            killHalfway(true);
+        } finally {
+            HostTestSupport.release(lock);
+        }
     }
 
     /** SIGTERM (as Ctrl-C) runs the shutdown hook, which restores before the JVM exits. */
     @Test
     void settingsAreIdenticalAfterARunTerminatedHalfway() throws Exception {
-        killHalfway(false);
+        HostTestSupport.assumeSwap();
+        Process lock = HostTestSupport.holdSettingsLock();
+        try {
+            killHalfway(false);
+        } finally {
+            HostTestSupport.release(lock);
+        }
+    }
+
+    /** The child JVM's command: the classpath of this test, the settings lock on a private path (this test holds the real one). */
+    private static java.util.List<String> childJvm(Path dir, String mainClass) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "-Dmmsim.host.lock=" + dir.resolve("lock"), "-cp", System.getProperty("java.class.path"), mainClass));
+    }
+
+    /** Forked children of a killed JVM exit (their command pipe reaches EOF) and the settings come back. */
+    @Test
+    void forkedChildrenGoAwayWithAKilledJvm() throws Exception {
+        HostTestSupport.assumeHostSettings();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Child.supported(), "fork stub is x86-64 only");
+        Process lock = HostTestSupport.holdSettingsLock();
+        Path dir = Files.createTempDirectory("mmsim-kill");
+        try {
+            forkedChildrenGoAway(dir);
+        } finally {
+            HostTestSupport.release(lock);
+            Files.deleteIfExists(dir.resolve("lock"));
+            Files.delete(dir);
+        }
+    }
+
+    private static void forkedChildrenGoAway(Path dir) throws Exception {
+        Map<String, String> before = hostState();
+        String thp = HostSettings.current(THP.resolve("enabled")).equals("always") ? "never" : "always";
+        var cmd = childJvm(dir, ForkAndWait.class.getName());
+        cmd.add(thp);
+        Process jvm = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String[] dirs;
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(jvm.getInputStream())).readLine();
+            assertTrue(line != null, "the JVM printed its children");
+            dirs = line.split(" ");
+            for (String d : dirs) assertTrue(Files.exists(Path.of(d)), d + " is running");
+            assertEquals(thp, HostSettings.current(THP.resolve("enabled")));
+        } finally {
+            jvm.destroyForcibly();
+            jvm.waitFor(30, TimeUnit.SECONDS);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && (Stream.of(dirs).anyMatch(d -> Files.exists(Path.of(d)))
+                || !hostState().equals(before))) {
+            Thread.sleep(50);
+        }
+        for (String d : dirs) assertTrue(!Files.exists(Path.of(d)), d + " exited with its JVM");
+        assertEquals(before, hostState());
     }
 
     private static void killHalfway(boolean sigkill) throws Exception {
-        HostTestSupport.assumeSwap();
         Map<String, String> before = hostState();
         String thpNow = HostSettings.current(THP.resolve("enabled"));
         String thp = thpNow.equals("always") ? "never" : "always";
@@ -69,10 +130,9 @@ class HostKillTest {
                 "  expect madvise(p, 16M, MADV_DONTNEED) == 0",
                 "}", ""));
         Path log = dir.resolve("child.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), "org.mmsim.cli.Main", "run", script.toString(), "--backend", "host")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        var cmd = childJvm(dir, "org.mmsim.cli.Main");
+        cmd.addAll(List.of("run", script.toString(), "--backend", "host"));
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             String swapName = "mmsim-swap-" + child.pid() + "-";
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -105,6 +165,7 @@ class HostKillTest {
         }
         Files.delete(log);
         Files.delete(script);
+        Files.deleteIfExists(dir.resolve("lock"));
         Files.delete(dir);
     }
 }

@@ -31,6 +31,25 @@ public final class HostTestSupport {
                 ? "no swapon binary" : null);
     }
 
+    /**
+     * Holds the machine-wide host-settings lock (as a {@code flock} process) so that no other mmsim run changes the
+     * host's settings while a test compares them; close the returned process's stdin (or destroy it) to release.
+     * A child JVM the test starts must then use another lock path ({@code -Dmmsim.host.lock=...}).
+     */
+    public static Process holdSettingsLock() throws java.io.IOException {
+        Process p = new ProcessBuilder("flock", HostSettings.LOCK, "/bin/sh", "-c", "echo locked; cat >/dev/null")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] ack = p.getInputStream().readNBytes(7);
+        if (!new String(ack).equals("locked\n")) throw new java.io.IOException("cannot take " + HostSettings.LOCK);
+        return p;
+    }
+
+    /** Releases a lock taken by {@link #holdSettingsLock}. */
+    public static void release(Process lock) throws Exception {
+        lock.getOutputStream().close();
+        lock.waitFor();
+    }
+
     private static void skipIf(String why) {
         if (why != null) System.err.println("host backend test skipped: " + why);
         Assumptions.assumeTrue(why == null, () -> "host backend test skipped: " + why);
