@@ -141,6 +141,10 @@ final class DifftestCommand implements Callable<Integer> {
         out.println();
         out.println("side A's answers (call: result count):");
         out.print(report.tally().describe());
+        if (report.placementStops() > 0) {
+            out.println(report.placementStops() + " runs stopped early: a MREMAP_DONTUNMAP move that the two kernels placed "
+                    + "at different PMD offsets (see docs/difftest.md)");
+        }
         out.println("difftest: seed " + s + ": " + report.opsRun() + " calls in " + report.runs() + " runs, window "
                 + "0x" + Long.toHexString(report.window().base()) + "..0x" + Long.toHexString(report.window().end()) + ": "
                 + report.divergences().size() + " divergences");

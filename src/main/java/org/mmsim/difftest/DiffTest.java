@@ -31,7 +31,7 @@ public final class DiffTest {
             int replays, String script) {}
 
     /** The result of the whole test. */
-    public record Report(long opsRun, int runs, Window window, List<Found> divergences, Tally tally) {}
+    public record Report(long opsRun, int runs, Window window, List<Found> divergences, Tally tally, int placementStops) {}
 
     private final Supplier<MemoryApi> sideA;
     private final Supplier<MemoryApi> sideB;
@@ -40,6 +40,7 @@ public final class DiffTest {
     private final Config config;
     private final PrintWriter progress;
     private final Tally tally = new Tally();
+    private int placementStops;
 
     /** {@code progress} gets a line per run (null for none). */
     public DiffTest(Supplier<MemoryApi> sideA, String nameA, Supplier<MemoryApi> sideB, String nameB, Config config,
@@ -85,7 +86,7 @@ public final class DiffTest {
                 progress.flush();
             }
         }
-        return new Report(done, runs, w, found, tally);
+        return new Report(done, runs, w, found, tally, placementStops);
     }
 
     /** One run of {@code len} calls; the divergence it found, shrunk, or null. */
@@ -105,6 +106,10 @@ public final class DiffTest {
             }
         }
         if (d == null) return null;
+        if (d.kind().equals(Session.PLACEMENT)) {
+            placementStops++;
+            return null;
+        }
         Shrinker.Replay first = replay(w, preamble, body);
         if (first.divergence() == null) {
             // Seen live but not on replay: report it unshrunk, with the first run's calls.
