@@ -145,7 +145,8 @@ final class DifftestCommand implements Callable<Integer> {
             out.println(report.placementStops() + " runs stopped early: a MREMAP_DONTUNMAP move that the two kernels placed "
                     + "at different PMD offsets (see docs/difftest.md)");
         }
-        out.println("difftest: seed " + s + ": " + report.opsRun() + " calls in " + report.runs() + " runs, window "
+        out.println("difftest: seed " + s + ": " + report.callsCompared() + " of " + report.opsRun() + " calls compared in "
+                + report.runs() + " runs, window "
                 + "0x" + Long.toHexString(report.window().base()) + "..0x" + Long.toHexString(report.window().end()) + ": "
                 + report.divergences().size() + " divergences");
         return report.divergences().isEmpty() ? Exit.OK : Exit.FAILED;

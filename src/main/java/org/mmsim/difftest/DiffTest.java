@@ -31,7 +31,9 @@ public final class DiffTest {
             int replays, String script) {}
 
     /** The result of the whole test. */
-    public record Report(long opsRun, int runs, Window window, List<Found> divergences, Tally tally, int placementStops) {}
+    /** {@code opsRun} calls were planned, {@code callsCompared} were run and compared (a run ends at its divergence). */
+    public record Report(long opsRun, long callsCompared, int runs, Window window, List<Found> divergences, Tally tally,
+            int placementStops) {}
 
     private final Supplier<MemoryApi> sideA;
     private final Supplier<MemoryApi> sideB;
@@ -41,6 +43,7 @@ public final class DiffTest {
     private final PrintWriter progress;
     private final Tally tally = new Tally();
     private int placementStops;
+    private int lastRunCalls;
 
     /** {@code progress} gets a line per run (null for none). */
     public DiffTest(Supplier<MemoryApi> sideA, String nameA, Supplier<MemoryApi> sideB, String nameB, Config config,
@@ -68,6 +71,7 @@ public final class DiffTest {
         }
         List<Found> found = new ArrayList<>();
         long done = 0;
+        long executed = 0;
         int runs = 0;
         long t0 = System.nanoTime();
         long lastProgress = t0;
@@ -77,6 +81,7 @@ public final class DiffTest {
             long rs = runSeed(config.seed(), k);
             Found f = runOne(w, k, rs, len);
             done += len;
+            executed += lastRunCalls;
             if (f != null) found.add(f);
             long now = System.nanoTime();
             if (progress != null && (now - lastProgress > 5_000_000_000L || done >= config.ops() || f != null)) {
@@ -86,7 +91,7 @@ public final class DiffTest {
                 progress.flush();
             }
         }
-        return new Report(done, runs, w, found, tally, placementStops);
+        return new Report(done, executed, runs, w, found, tally, placementStops);
     }
 
     /** One run of {@code len} calls; the divergence it found, shrunk, or null. */
@@ -95,12 +100,15 @@ public final class DiffTest {
         List<Op> preamble = g.preamble();
         List<Op> body = new ArrayList<>();
         Divergence d;
+        lastRunCalls = 0;
         try (Session s = new Session(sideA, sideB, w).countInto(tally)) {
             d = s.setup(preamble);
             if (d != null) return found(w, k, rs, preamble, List.of(), new Shrinker.Replay(d, List.of()), 0, 0);
+            lastRunCalls = 0;
             for (int i = 0; i < len && d == null; i++) {
                 Op op = g.next(s.layout());
                 body.add(op);
+                lastRunCalls++;
                 d = s.step(op);
                 if (d == null && ((i + 1) % config.fullEvery() == 0 || i == len - 1)) d = s.fullCheck(op);
             }

@@ -66,8 +66,8 @@ final class Session implements AutoCloseable {
         Outcome oa = run(a, op), ob = run(b, op);
         outcomesA.add(oa);
         tally.add(op, oa);
-        if (placementMatters(op) && oa.outside() && ob.outside()
-                && (oa.ret() & (Window.PMD - 1)) != (ob.ret() & (Window.PMD - 1))) {
+        if (op instanceof Op.Mremap m && placementMatters(m) && oa.outside() && ob.outside()
+                && congruent(m, oa.ret()) != congruent(m, ob.ret())) {
             return new Divergence(i, op, PLACEMENT, op.call(w) + " moved to PMD offsets " + Fmt.hex(oa.ret() & (Window.PMD - 1))
                     + " vs " + Fmt.hex(ob.ret() & (Window.PMD - 1)), oa, ob, List.of());
         }
@@ -91,16 +91,23 @@ final class Session implements AutoCloseable {
     }
 
     /**
-     * The kind of a stop that is no divergence: a MREMAP_DONTUNMAP move that each kernel placed outside the window
-     * at a different offset within a PMD. Whether the source keeps its page tables (PTEs moved one by one) or loses
+     * The kind of a stop that is no divergence: a MREMAP_DONTUNMAP move of a source holding a whole PMD range that
+     * one kernel placed outside the window PMD-congruent with the source and the other not. Whether the source keeps its page tables (PTEs moved one by one) or loses
      * them (a whole table moved, when source and destination are PMD-congruent) depends on that offset, and with it
      * whether a later fault in the source may map a huge page; the kernel's choice follows the process's own layout
      * (seed 205 run 40 in docs/difftest.md). The run ends there without a verdict.
      */
     static final String PLACEMENT = "placement";
 
-    private static boolean placementMatters(Op op) {
-        return op instanceof Op.Mremap m && (m.flags() & org.mmsim.mm.Uapi.MREMAP_DONTUNMAP) != 0;
+    /** A DONTUNMAP move (the source stays) whose source holds a whole PMD range, which a table move would empty. */
+    private static boolean placementMatters(Op.Mremap m) {
+        long firstPmd = (m.oldAddr() + Window.PMD - 1) & -Window.PMD;
+        return (m.flags() & org.mmsim.mm.Uapi.MREMAP_DONTUNMAP) != 0 && firstPmd + Window.PMD <= m.oldAddr() + m.oldLen();
+    }
+
+    /** The destination has the source's offset within a PMD, so whole PTE tables can move. */
+    private static boolean congruent(Op.Mremap m, long dest) {
+        return ((dest - m.oldAddr()) & (Window.PMD - 1)) == 0;
     }
 
     /** Compares layout, residency and contents of the whole window; {@code op} is the last call run. */
