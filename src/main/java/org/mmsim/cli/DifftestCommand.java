@@ -142,8 +142,8 @@ final class DifftestCommand implements Callable<Integer> {
         out.println("side A's answers (call: result count):");
         out.print(report.tally().describe());
         if (report.placementStops() > 0) {
-            out.println(report.placementStops() + " runs stopped early: a MREMAP_DONTUNMAP move that the two kernels placed "
-                    + "at different PMD offsets (see docs/difftest.md)");
+            out.println(report.placementStops() + " runs stopped early: a MREMAP_DONTUNMAP move that one kernel placed "
+                    + "PMD-congruent with its source and the other not (see docs/difftest.md)");
         }
         out.println("difftest: seed " + s + ": " + report.callsCompared() + " of " + report.opsRun() + " calls compared in "
                 + report.runs() + " runs, window "
