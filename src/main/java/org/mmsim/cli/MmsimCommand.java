@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "mmsim", version = MmsimCommand.VERSION, mixinStandardHelpOptions = true,
         description = "A simulator of the Linux kernel's memory-management page-table layer.",
-        subcommands = {RunCommand.class, ReproduceCommand.class, CalibrateCommand.class, BenchCommand.class,
-                SweepCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, DifftestCommand.class, ReproduceCommand.class, CalibrateCommand.class,
+                BenchCommand.class, SweepCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:every expect held",

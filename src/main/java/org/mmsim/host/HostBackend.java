@@ -255,7 +255,10 @@ public final class HostBackend implements MemoryApi {
             errno = org.mmsim.mm.Errno.EPERM; // the destination check (security_mmap_addr) the shift hides
             return -1;
         }
-        long nh = fixed ? host(newAddr) : 0;
+        // MREMAP_DONTUNMAP without MREMAP_FIXED takes new_addr as a hint (the kernel checks it, alignment included):
+        // it is shifted like any script address, except 0 (no hint). Found by difftest (docs/difftest.md).
+        boolean hint = !fixed && (flags & Uapi.MREMAP_DONTUNMAP) != 0 && newAddr != 0;
+        long nh = fixed || hint ? host(newAddr) : 0;
         if (fixed && (newAddr & (PAGE - 1)) == 0 && newLen > 0) claim("mremap(MREMAP_FIXED)", nh, nh + pageAlign(newLen));
         long r = sys(25, h, oldLen, newLen, flags, nh, 0);
         if (r == -1) {
@@ -548,6 +551,27 @@ public final class HostBackend implements MemoryApi {
     }
 
     @Override public boolean present(long addr) { return (pagemapEntry(host(addr)) & (1L << 63)) != 0; }
+
+    /** One pagemap read for the whole range (bit 63 present, bit 62 swapped). */
+    @Override public byte[] residency(long addr, int pages) {
+        byte[] out = new byte[pages];
+        if (pages <= 0) return out;
+        try {
+            if (cur.pagemap == null) cur.pagemap = FileChannel.open(Path.of(cur.dir, "pagemap"), StandardOpenOption.READ);
+            ByteBuffer b = ByteBuffer.allocate(8 * pages).order(ByteOrder.nativeOrder());
+            long pos = Long.divideUnsigned(host(addr), PAGE) * 8;
+            while (b.hasRemaining()) {
+                if (cur.pagemap.read(b, pos + b.position()) <= 0) break;
+            }
+            for (int i = 0; i < b.position() / 8; i++) {
+                long e = b.getLong(8 * i);
+                out[i] = (byte) ((e & (1L << 63)) != 0 ? 1 : (e & (1L << 62)) != 0 ? 2 : 0);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + cur.dir + "/pagemap", e);
+        }
+    }
 
     @Override public boolean swapped(long addr) { return (pagemapEntry(host(addr)) & (1L << 62)) != 0; }
 

@@ -137,20 +137,29 @@ public final class Fault {
         return OK;
     }
 
-    /** anon_vma_prepare: give the VMA an anon_vma (reusing a mergeable neighbour's, as find_mergeable_anon_vma does). */
+    /**
+     * anon_vma_prepare: give the VMA an anon_vma, reusing a neighbour's as find_mergeable_anon_vma does: the next
+     * VMA is tried first, then the previous one.
+     */
     static void ensureAnonVma(Mm mm, Vma v) {
         if (v.anonVma != null) return;
         Vma prev = mm.prev(v);
         Vma next = mm.next(v);
-        if (prev != null && prev.end == v.start && prev.anonVma != null && !prev.forkChild
-                && Mm.canMerge(prev, v.flags, null, false, v.shmem) && prev.pgoff + prev.pages() == v.pgoff) {
-            v.anonVma = prev.anonVma;
-        } else if (next != null && next.start == v.end && next.anonVma != null && !next.forkChild
-                && Mm.canMerge(next, v.flags, null, false, v.shmem) && v.pgoff + v.pages() == next.pgoff) {
-            v.anonVma = next.anonVma;
-        } else {
-            v.anonVma = new AnonVma(null);
-        }
+        AnonVma reuse = next != null ? reusableAnonVma(next, v, next) : null;
+        if (reuse == null && prev != null) reuse = reusableAnonVma(prev, prev, v);
+        v.anonVma = reuse != null ? reuse : new AnonVma(null);
+    }
+
+    /**
+     * reusable_anon_vma: {@code old}'s anon_vma when it is its only one (not inherited by fork) and a, b (adjacent,
+     * in address order) are anon_vma_compatible: contiguous in pgoff, with the same backing object and equal flags apart from the access
+     * flags (read, write, exec) and VM_SOFTDIRTY, so neighbours that differ only in protection share one anon_vma.
+     */
+    private static AnonVma reusableAnonVma(Vma old, Vma a, Vma b) {
+        if (a.end != b.start || a.shmem != b.shmem
+                || ((a.flags ^ b.flags) & ~(VmFlags.VM_ACCESS_FLAGS | VmFlags.VM_IGNORE_MERGE)) != 0) return null;
+        if (b.pgoff != a.pgoff + ((b.start - a.start) >>> Arch.PAGE_SHIFT)) return null;
+        return old.forkChild ? null : old.anonVma;
     }
 
     /** do_anonymous_page (KERNEL_FACTS §7.2). */

@@ -114,6 +114,7 @@ public final class Madvise {
                 TlbGather tlb = new TlbGather(mm.env.arch, mm.env.counters);
                 Zap.zapRange(mm, v, start, end, tlb);
                 tlb.finish();
+                reclaimEmptyPteTables(mm, start, end);
                 return 0;
             }
             case Uapi.MADV_FREE -> {
@@ -175,6 +176,17 @@ public final class Madvise {
         nv.flags = newFlags;
         out[0] = nv;
         return 0;
+    }
+
+    /**
+     * CONFIG_PT_RECLAIM (x86-64 and arm64, 6.14+): MADV_DONTNEED frees the PTE table of every PMD range it zapped
+     * whole (reclaim_pt_is_enabled: the zap of that table spans PMD_SIZE) once all its entries are none. The PMD is
+     * then empty again, so the next fault there may install a PMD THP. Found by difftest (docs/difftest.md).
+     */
+    static void reclaimEmptyPteTables(Mm mm, long start, long end) {
+        for (long a = (start + Arch.PMD_SIZE - 1) & ~(Arch.PMD_SIZE - 1); a + Arch.PMD_SIZE <= end; a += Arch.PMD_SIZE) {
+            mm.pt.freePteTableIfEmpty(a);
+        }
     }
 
     /** madvise_dontneed_free_valid_vma: no PFN mappings; no locked VMAs unless MADV_DONTNEED_LOCKED. */

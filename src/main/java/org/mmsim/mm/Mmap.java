@@ -49,21 +49,23 @@ public final class Mmap {
         if (mm.mapCount() > env.tunables.maxMapCount) return -ENOMEM;
         // The anonymous path of do_mmap accepts only MAP_SHARED and MAP_PRIVATE (and MAP_DROPPABLE) types;
         // MAP_SHARED_VALIDATE is validated (EOPNOTSUPP) only for files and is EINVAL here (docs/kernel-oracle.md).
+        // That switch comes after placement and the MAP_FIXED_NOREPLACE check (EEXIST wins; docs/difftest.md).
         int type = flags & Uapi.MAP_TYPE;
         boolean shared = type == Uapi.MAP_SHARED;
-        if (!shared && type != Uapi.MAP_PRIVATE) return -EINVAL;
+        boolean badType = !shared && type != Uapi.MAP_PRIVATE;
         long vmFlags = VmFlags.fromProt(prot) | VmFlags.VM_MAYREAD | VmFlags.VM_MAYWRITE | VmFlags.VM_MAYEXEC;
         if ((flags & Uapi.MAP_GROWSDOWN) != 0) vmFlags |= VmFlags.VM_GROWSDOWN;
         if ((flags & Uapi.MAP_LOCKED) != 0) vmFlags |= VmFlags.VM_LOCKED;
         if ((flags & Uapi.MAP_NORESERVE) != 0) vmFlags |= VmFlags.VM_NORESERVE;
         if ((flags & Uapi.MAP_STACK) != 0) vmFlags |= VmFlags.VM_NOHUGEPAGE;
         if (shared) {
-            if ((vmFlags & VmFlags.VM_GROWSDOWN) != 0) return -EINVAL;
+            badType = (vmFlags & VmFlags.VM_GROWSDOWN) != 0;
             vmFlags |= VmFlags.VM_SHARED | VmFlags.VM_MAYSHARE;
         }
         long a = getUnmappedArea(mm, addr, alen, flags, shared);
         if (a < 0) return a;
         if ((flags & Uapi.MAP_FIXED_NOREPLACE) != 0 && mm.anyIntersecting(a, a + alen)) return -EEXIST;
+        if (badType) return -EINVAL;
         if (!shared && (vmFlags & (VmFlags.VM_NORESERVE | VmFlags.VM_WRITE)) == VmFlags.VM_WRITE) vmFlags |= VmFlags.VM_ACCOUNT;
         // mmap_region -> accountable_mapping: an accounted mapping is charged its pages.
         if ((vmFlags & VmFlags.VM_ACCOUNT) != 0 && !vmEnoughMemory(env, alen >>> Arch.PAGE_SHIFT)) return -ENOMEM;

@@ -18,6 +18,8 @@ public final class Thp {
      */
     static boolean orderAllowed(Tunables t, Vma v, int order) {
         if (v.has(VmFlags.VM_NOHUGEPAGE) || v.has(VmFlags.VM_HUGETLB) || v.has(VmFlags.VM_SPECIAL)) return false;
+        // Shared anonymous memory is shmem: its huge pages follow shmem_enabled (default never), not these knobs.
+        if (v.isShared()) return false;
         boolean hugepage = v.has(VmFlags.VM_HUGEPAGE);
         return switch (t.mthp(order)) {
             case ALWAYS -> true;

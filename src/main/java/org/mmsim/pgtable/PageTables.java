@@ -120,6 +120,22 @@ public final class PageTables {
         }
     }
 
+    /**
+     * Frees the PTE table under the PMD entry covering {@code addr} when every entry in it is none (the tail of
+     * zap_pte_range with CONFIG_PT_RECLAIM: try_get_and_clear_pmd + free_pte). Returns true if a table was freed.
+     */
+    public boolean freePteTableIfEmpty(long addr) {
+        long[] m = pmdTable(addr, false);
+        if (m == null) return false;
+        int mi = pmdIndex(addr);
+        if (m[mi] == 0 || !arch.entryIsTable(m[mi])) return false;
+        int id = (int) arch.entryTableId(m[mi]);
+        if (!isEmpty(store.get(id))) return false;
+        m[mi] = 0;
+        store.free(id);
+        return true;
+    }
+
     private static boolean isEmpty(long[] t) {
         for (long e : t) if (e != 0) return false;
         return true;

@@ -114,6 +114,20 @@ public interface MemoryApi extends AutoCloseable {
     boolean swapped(long addr);
 
     /**
+     * The residency of {@code pages} pages from the page-aligned {@code addr}, one byte per page: 1 present (as
+     * {@link #present}), 2 swapped (as {@link #swapped}), 0 neither. The host backend reads pagemap once for the
+     * whole range; differential tests compare residency with it.
+     */
+    default byte[] residency(long addr, int pages) {
+        byte[] out = new byte[pages];
+        for (int i = 0; i < pages; i++) {
+            long a = addr + (long) i * 4096;
+            out[i] = (byte) (present(a) ? 1 : swapped(a) ? 2 : 0);
+        }
+        return out;
+    }
+
+    /**
      * Sets a tunable: {@code thp} (always|madvise|never), {@code mthp 64K} (always|inherit|madvise|never),
      * {@code shmem_thp} (always|within_size|advise|never|deny|force), {@code shmem_mthp 64K}
      * (always|inherit|within_size|advise|never), {@code max_map_count} (a number), {@code swap} /

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Event;
 import org.mmsim.workload.SimBackend;
@@ -38,6 +40,37 @@ class FaultTest {
         long q = b.mmap((1L << 30) + (4L << 20), 3 * 4096, RW, ANON, -1, 0);
         b.poke(q, 1);
         assertEquals(33, b.mm().anonRss(), "thp_vma_suitable_order: [q, q+16K) is not inside a 3-page VMA, so order 0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x86_64", "arm64"})
+    void aFirstFaultReusesTheAnonVmaOfANeighbourThatDiffersOnlyInProtection(String arch) {
+        // find_mergeable_anon_vma / anon_vma_compatible: flags may differ in VM_READ|VM_WRITE|VM_EXEC, so the
+        // first VMA shares the middle one's anon_vma and all three merge once the protections agree again.
+        // Found by difftest against Linux 6.18 (docs/difftest.md).
+        SimBackend b = new SimBackend(Arch.byName(arch), FeatureSet.patched(), true);
+        long p = b.mmap(1L << 30, 64 << 10, RW, ANON, -1, 0);
+        assertEquals(0, b.mprotect(p + (16 << 10), 16 << 10, RW | Uapi.PROT_EXEC));
+        b.poke(p + (16 << 10), 1);
+        b.poke(p, 1);
+        assertEquals(3, b.vmas(p, 64 << 10));
+        assertEquals(0, b.mprotect(p + (16 << 10), 16 << 10, RW));
+        assertEquals(1, b.vmas(p, 64 << 10));
+    }
+
+    @Test
+    void sharedAnonymousMemoryIgnoresTheAnonymousMthpAndThpKnobs() {
+        // Shared anonymous memory is shmem: shmem_get_folio_gfp chooses its order from shmem_enabled and
+        // hugepages-*/shmem_enabled (default never), not from the anon knobs. Found by difftest against Linux 6.18:
+        // with mthp 1M = always a write into a MAP_SHARED mapping faulted in one 4K page there.
+        SimBackend b = new SimBackend(Arch.X86_64, FeatureSet.patched(), true);
+        b.set("thp", "always");
+        b.set("mthp 1M", "always");
+        b.set("mthp 64K", "always");
+        long p = b.mmap(1L << 30, 6 << 20, RW, Uapi.MAP_SHARED | Uapi.MAP_ANONYMOUS, -1, 0);
+        b.poke(p + (2 << 20) + 70_000, 1);
+        assertTrue(b.present(p + (2 << 20) + 70_000));
+        assertTrue(!b.present(p + (2 << 20)), "no 64K, 1M or 2M folio around the written page");
     }
 
     @Test

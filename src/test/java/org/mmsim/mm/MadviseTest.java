@@ -41,6 +41,24 @@ class MadviseTest {
 
     static long flags(SimBackend b, long a) { return b.mm().vmaLookup(a).flags(); }
 
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void dontneedOfAWholePmdRangeFreesItsPteTableSoTheNextFaultCanMapAThp(String arch) {
+        // CONFIG_PT_RECLAIM (6.14+): zap_pte_range frees a PTE table whose whole PMD range MADV_DONTNEED zapped.
+        // Found by difftest against Linux 6.18: after the DONTNEED a write with mthp 2M = always mapped a PMD THP.
+        SimBackend b = sim(arch);
+        b.mmap(A, 2 * M2, RW, PRIV, -1, 0);
+        b.memset(A, 1, 2 * M2);
+        assertEquals(0, b.madvise(A, M2, MADV_DONTNEED));
+        assertEquals(0, b.madvise(A + M2 + P, M2 - P, MADV_DONTNEED));
+        assertEquals(null, b.mm().pageTables().pteTable(A, false), "whole PMD range zapped: table freed");
+        assertTrue(b.mm().pageTables().pteTable(A + M2, false) != null, "part of the PMD range kept: table kept");
+        b.set("mthp 2M", "always");
+        b.poke(A + 5 * P, 2);
+        assertTrue(b.present(A) && b.present(A + M2 - P), "a PMD THP filled the empty PMD");
+        b.poke(A + M2 + 5 * P, 2);
+        assertFalse(b.present(A + M2 + 6 * P), "the kept table gets a 4K page");
+    }
+
     // ---- argument checks (do_madvise) ----
 
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})

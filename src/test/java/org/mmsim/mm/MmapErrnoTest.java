@@ -67,6 +67,16 @@ class MmapErrnoTest {
     }
 
     @Test
+    void mmapFixedNoreplaceOverAMappingIsEexistEvenWithoutAMappingType() {
+        // do_mmap: __get_unmapped_area and the MAP_FIXED_NOREPLACE intersection check (EEXIST) come before the
+        // switch on MAP_TYPE that refuses a missing type (EINVAL); found by difftest against Linux 6.18.
+        long p = b.mmap(1L << 30, 1 << 20, RW, ANON | MAP_FIXED, -1, 0);
+        assertEquals(1L << 30, p);
+        assertErr(b.mmap(p + 4096, 48 << 10, PROT_WRITE, MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0), Errno.EEXIST);
+        assertErr(b.mmap(p + (2 << 20), 48 << 10, PROT_WRITE, MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0), Errno.EINVAL);
+    }
+
+    @Test
     void mmapSharedValidateOfAnonymousMemoryIsEinval() {
         // do_mmap, anonymous: switch (flags & MAP_TYPE) knows MAP_SHARED and MAP_PRIVATE only; the live 6.18 kernel
         // answers EINVAL for MAP_SHARED_VALIDATE|MAP_ANONYMOUS (docs/kernel-oracle.md)
