@@ -179,6 +179,32 @@ public abstract sealed class Arch permits X86_64, Arm64 {
         else c.add(Event.TLBI, ops);
     }
 
+    /**
+     * Reclaim may defer its TLB flushes (should_defer_flush with TTU_BATCH_FLUSH): arm64 always does
+     * (arch_tlbbatch_should_defer, barring the REPEAT_TLBI erratum) and issues the invalidates at once without
+     * waiting; x86 defers only when other CPUs are in the mm's cpumask, which a model process (one CPU) never has,
+     * so it flushes page by page as it unmaps.
+     */
+    public abstract boolean defersReclaimFlush();
+
+    /**
+     * arch_tlbbatch_add_pending on arm64 (__flush_tlb_range_nosync): the invalidates of a range, issued without the
+     * barrier; {@link #tlbSync} completes them.
+     */
+    public final void flushTlbRangeNoSync(Counters c, long start, long end) {
+        long pages = (end - start) >>> PAGE_SHIFT;
+        if (pages <= 0) return;
+        c.inc(Event.TLB_FLUSH_RANGE);
+        long ops = tlbiOps(pages);
+        if (ops < 0) c.inc(Event.TLB_FLUSH_ALL);
+        else c.add(Event.TLBI_NOSYNC, ops);
+    }
+
+    /** arch_tlbbatch_flush: the one barrier completing the deferred invalidates. */
+    public final void tlbSync(Counters c) {
+        c.inc(Event.TLB_SYNC);
+    }
+
     /** flush_tlb_page. */
     public final void flushTlbPage(Counters c) {
         c.inc(Event.TLB_FLUSH_PAGE);

@@ -52,6 +52,8 @@ public final class Arm64 extends Arch {
 
     @Override public boolean hasSoftDirty() { return false; }
 
+    @Override public boolean defersReclaimFlush() { return true; }
+
     @Override public boolean ptePresent(long pte) { return (pte & VALID) != 0 || (pte & PRESENT_INVALID) != 0; }
 
     @Override public boolean pteValid(long pte) { return (pte & VALID) != 0; }

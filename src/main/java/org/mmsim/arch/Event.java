@@ -131,7 +131,14 @@ public enum Event {
     /** An address space torn down by process exit (exit_mmap). */
     PROCESS_EXIT,
     /** A fault on a shared anonymous (shmem) mapping that mapped page-cache pages (shmem_fault + finish_fault). */
-    FAULT_SHMEM;
+    FAULT_SHMEM,
+    /**
+     * A TLB invalidate issued without waiting for it to complete: reclaim's deferred flush (TTU_BATCH_FLUSH,
+     * arch_tlbbatch_add_pending) on arm64, a TLBI with no DSB after it. {@link #TLB_SYNC} completes the batch.
+     */
+    TLBI_NOSYNC,
+    /** The one barrier that completes a batch of deferred invalidates (try_to_unmap_flush: DSB ISH on arm64). */
+    TLB_SYNC;
 
     private static final Event[] VALUES = values();
     public static final int COUNT = VALUES.length;

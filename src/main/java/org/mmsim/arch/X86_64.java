@@ -51,6 +51,8 @@ public final class X86_64 extends Arch {
 
     @Override public boolean hasSoftDirty() { return true; }
 
+    @Override public boolean defersReclaimFlush() { return false; }
+
     @Override public boolean ptePresent(long pte) { return (pte & (P | PROTNONE)) != 0; }
 
     @Override public boolean pteValid(long pte) { return (pte & P) != 0; }

@@ -34,10 +34,35 @@ final class TryToUnmap {
     /** One mapping of a folio found by the rmap walk: {@code pages} PTEs from {@code addr} in {@code vma} of {@code mm}. */
     record Mapping(Mm mm, Vma vma, long addr, int pages) { }
 
-    /** try_to_unmap(folio, TTU_BATCH_FLUSH | TTU_SPLIT_HUGE_PMD) over the rmap walk; true if nothing maps it any more. */
-    static boolean tryToUnmap(MmEnv env, long head) {
+    /**
+     * The TLB flushes reclaim has deferred (struct tlbflush_unmap_batch): {@code pending} when invalidates were
+     * issued without their barrier, {@code writable} when one of the unmapped entries was dirty, so the barrier must
+     * come before the folio's I/O (try_to_unmap_flush_dirty).
+     */
+    static final class FlushBatch {
+        boolean pending;
+        boolean writable;
+
+        /** try_to_unmap_flush: completes the deferred invalidates, if any. */
+        void flush(MmEnv env) {
+            if (pending) env.arch.tlbSync(env.counters);
+            pending = false;
+            writable = false;
+        }
+
+        /** try_to_unmap_flush_dirty. */
+        void flushDirty(MmEnv env) {
+            if (writable) flush(env);
+        }
+    }
+
+    /**
+     * try_to_unmap(folio, TTU_BATCH_FLUSH | TTU_SPLIT_HUGE_PMD) over the rmap walk; true if nothing maps it any
+     * more. Where the architecture defers reclaim's flushes, they go into {@code batch}.
+     */
+    static boolean tryToUnmap(MmEnv env, long head, FlushBatch batch) {
         for (Mapping m : walk(env, head)) {
-            if (!unmapOne(m, head)) return false;
+            if (!unmapOne(m, head, batch)) return false;
         }
         return true;
     }
@@ -67,7 +92,7 @@ final class TryToUnmap {
     }
 
     /** try_to_unmap_one for one mapping; false aborts the walk with the folio still mapped. */
-    private static boolean unmapOne(Mapping map, long head) {
+    private static boolean unmapOne(Mapping map, long head, FlushBatch batch) {
         Mm mm = map.mm();
         MmEnv env = mm.env;
         Arch arch = env.arch;
@@ -99,7 +124,13 @@ final class TryToUnmap {
             }
             c.inc(Event.TTU_BATCH);
             long pteval = ops.getAndClearFullPtes(t, i, addr, nr);
-            arch.flushTlbRange(c, addr, addr + ((long) nr << Arch.PAGE_SHIFT));
+            if (arch.defersReclaimFlush()) {
+                arch.flushTlbRangeNoSync(c, addr, addr + ((long) nr << Arch.PAGE_SHIFT));
+                batch.pending = true;
+                if (arch.pteDirty(pteval)) batch.writable = true;
+            } else {
+                arch.flushTlbRange(c, addr, addr + ((long) nr << Arch.PAGE_SHIFT));
+            }
             if (arch.pteDirty(pteval)) phys.folioSet(head, PhysMem.PG_DIRTY);
             boolean ok = lazy ? lazyfree(mm, t, i, addr, head, pteval, nr)
                     : swapbacked(mm, t, i, addr, head, pfn, pteval, nr);

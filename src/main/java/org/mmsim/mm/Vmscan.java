@@ -196,6 +196,7 @@ final class Vmscan {
     private static void shrinkFolioList(MmEnv env, Deque<Long> list) {
         PhysMem phys = env.phys;
         SwapCache sc = env.swap;
+        TryToUnmap.FlushBatch batch = new TryToUnmap.FlushBatch();
         while (!list.isEmpty()) {
             long head = list.poll();
             int nr = phys.folioNrPages(head);
@@ -213,7 +214,7 @@ final class Vmscan {
                 }
                 phys.folioSet(head, PhysMem.PG_DIRTY);
             }
-            if (!TryToUnmap.tryToUnmap(env, head)) {
+            if (!TryToUnmap.tryToUnmap(env, head, batch)) {
                 // activate_locked: a swap-cache folio gives its slots back only when swap is full.
                 if (phys.folioTest(head, PhysMem.PG_SWAPCACHE) && sc.device().full()) sc.freeSwapIfUnused(head);
                 continue;
@@ -224,6 +225,7 @@ final class Vmscan {
                 continue;
             }
             if (phys.folioTest(head, PhysMem.PG_DIRTY)) {
+                batch.flushDirty(env); // no I/O while a stale TLB entry may still write to the folio
                 phys.folioClear(head, PhysMem.PG_DIRTY);
                 // pageout: written data goes to the device asynchronously and the folio is kept (in the swap
                 // cache) until a later reclaim pass; a zero-filled folio needs no I/O and, like a folio written
@@ -233,6 +235,7 @@ final class Vmscan {
             if (sc.delete(head) == 0) phys.freeFolio(head);
             env.counters.add(Event.PGRECLAIM, nr);
         }
+        batch.flush(env); // try_to_unmap_flush before the folios are freed
     }
 
     /**
