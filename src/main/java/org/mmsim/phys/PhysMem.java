@@ -14,10 +14,11 @@ import org.mmsim.arch.Event;
  * <p>Per frame: flags (short: folio flags on the head, PageAnonExclusive per page, and the folio order in bits
  * 11-14 of every page of the folio, so the head is {@code pfn & ~(nr-1)}), mapcount (int, per page: PTE mappings of
  * the page), refcount (int, on the head) and the folio's reverse-map owner and index (int, on the head: a word of
- * {@link FolioOwners}). As in the kernel, the folio-wide counters of a large folio live in its tail pages' spare
+ * {@link FolioOwners}). A page's mapcount is a short: the rare page mapped 32,768 times or more keeps its count in a
+ * side map, marked by a sentinel. As in the kernel, the folio-wide counters of a large folio live in its tail pages' spare
  * slots: the "large mapcount" in the refcount slot of the first tail page, the "entire" (PMD) mapcount in that of
  * the second. Contents: one fill byte per page, and a real 4 KiB array only for pages whose bytes differ, so a
- * 1 GiB memset costs no 1 GiB array. That is 15 bytes per frame and no object per page or per folio.
+ * 1 GiB memset costs no 1 GiB array. That is 13 bytes per frame and no object per page or per folio.
  *
  * <p>PFN 0 is the shared zero page; PFNs 512..1023 are the huge zero folio (order 9). Both are never freed.
  */
@@ -49,7 +50,10 @@ public final class PhysMem {
     private final Counters counters;
     private final Buddy buddy;
     private short[] flags = new short[4096];
-    private int[] mapcount = new int[4096];
+    private short[] mapcount = new short[4096];
+    // mapcounts that do not fit a short: the array holds MAPCOUNT_SPILLED and the count is here
+    private static final short MAPCOUNT_SPILLED = Short.MIN_VALUE;
+    private final Map<Long, Integer> bigMapcount = new HashMap<>();
     private int[] refcount = new int[4096];
     private int[] mapping = new int[4096];
     private byte[] fill = new byte[4096];
@@ -126,7 +130,7 @@ public final class PhysMem {
         short orderBits = (short) (order << ORDER_SHIFT);
         Arrays.fill(flags, h, h + n, (short) (PG_TAIL | orderBits));
         flags[h] = (short) (PG_FOLIO | orderBits);
-        Arrays.fill(mapcount, h, h + n, 0);
+        Arrays.fill(mapcount, h, h + n, (short) 0);
         Arrays.fill(refcount, h, h + n, 0);
         refcount[h] = 1;
         allocatedFrames += n;
@@ -154,6 +158,7 @@ public final class PhysMem {
         for (int i = h; i < h + n; i++) {
             if ((flags[i] & PG_CONTENT_ARRAY) != 0) pages.remove((long) i);
             flags[i] = 0;
+            if (mapcount[i] == MAPCOUNT_SPILLED) bigMapcount.remove((long) i);
             mapcount[i] = 0;
             refcount[i] = 0;
         }
@@ -178,7 +183,7 @@ public final class PhysMem {
         for (int i = h; i < h + n; i++) {
             // keeps PageAnonExclusive and the content bit, takes the head's folio flags; the order becomes 0
             flags[i] = (short) ((flags[i] & (PG_ANON_EXCLUSIVE | PG_CONTENT_ARRAY)) | folioFlags);
-            refcount[i] = mapcount[i] + extraRefsPerPage;
+            refcount[i] = mapcount(i) + extraRefsPerPage;
         }
         counters.inc(Event.FOLIO_SPLIT);
         Mapping fm = folioMapping(head);
@@ -230,18 +235,37 @@ public final class PhysMem {
     public int refAdd(long head, int n) { return refcount[(int) head] += n; }
 
     /** PTE mappings of one page. */
-    public int mapcount(long pfn) { return mapcount[(int) pfn]; }
+    public int mapcount(long pfn) {
+        short m = mapcount[(int) pfn];
+        return m != MAPCOUNT_SPILLED ? m : bigMapcount.get(pfn);
+    }
 
     /** Adds n PTE mappings to each of nr consecutive pages of one folio, keeping the folio-wide large mapcount. */
     public void mapcountAdd(long pfn, int nr, int n) {
         int p = (int) pfn;
-        for (int i = p; i < p + nr; i++) mapcount[i] += n;
+        for (int i = p; i < p + nr; i++) {
+            short m = mapcount[i];
+            int v = m + n;
+            if (m != MAPCOUNT_SPILLED && v > MAPCOUNT_SPILLED && v <= Short.MAX_VALUE) mapcount[i] = (short) v;
+            else spillMapcount(i, n);
+        }
         long head = folioHead(pfn);
         if (ord(p) > 0) refcount[(int) head + 1] += nr * n;
     }
 
+    private void spillMapcount(int pfn, int n) {
+        int v = mapcount(pfn) + n;
+        if (v > MAPCOUNT_SPILLED && v <= Short.MAX_VALUE) {
+            bigMapcount.remove((long) pfn);
+            mapcount[pfn] = (short) v;
+        } else {
+            bigMapcount.put((long) pfn, v);
+            mapcount[pfn] = MAPCOUNT_SPILLED;
+        }
+    }
+
     /** Folio-wide mapcount of a large folio (the sum of its pages' PTE mappings plus 512 per PMD mapping). */
-    public int largeMapcount(long head) { return ord((int) head) > 0 ? refcount[(int) head + 1] : mapcount[(int) head]; }
+    public int largeMapcount(long head) { return ord((int) head) > 0 ? refcount[(int) head + 1] : mapcount(head); }
 
     /**
      * Adds PMD mappings: counted as the folio's "entire" mapping, which the large mapcount includes per page. Only
@@ -364,7 +388,7 @@ public final class PhysMem {
     public long contentArrayBytes() { return (long) pages.size() * (PAGE_SIZE + 16); }
 
     /** Bytes of heap used by per-frame arrays. */
-    public long frameArrayBytes() { return (long) flags.length * (2 + 4 + 4 + 4 + 1); }
+    public long frameArrayBytes() { return (long) flags.length * (2 + 2 + 4 + 4 + 1); }
 
     /** Entries of the owner table behind folio mappings, and folios whose mapping overflowed it (for tests). */
     int ownerEntries() { return owners.size() + overflow.size(); }

@@ -115,4 +115,30 @@ class FolioMappingTest {
         long again = m.allocFolio(9);
         assertEquals(0, m.entireMapcount(again), "a reallocated folio starts with no entire mapping");
     }
+
+    @Test
+    void mapcountsBeyondAShortSpillAndComeBack() {
+        PhysMem m = new PhysMem(MEM, new Counters());
+        long head = m.allocFolio(2);
+        m.mapcountAdd(head + 1, 2, 32000);
+        m.mapcountAdd(head + 1, 2, 1000);
+        assertEquals(33000, m.mapcount(head + 1));
+        assertEquals(33000, m.mapcount(head + 2));
+        assertEquals(0, m.mapcount(head));
+        assertEquals(66000, m.largeMapcount(head));
+        m.mapcountAdd(head + 2, 1, 70000);
+        assertEquals(103000, m.mapcount(head + 2));
+        m.mapcountAdd(head + 1, 2, -33000);
+        assertEquals(0, m.mapcount(head + 1));
+        assertEquals(70000, m.mapcount(head + 2));
+        m.mapcountAdd(head + 2, 1, -70000);
+        assertEquals(0, m.mapcount(head + 2));
+        assertEquals(0, m.largeMapcount(head));
+        m.mapcountAdd(head + 3, 1, -40000);
+        assertEquals(-40000, m.mapcount(head + 3), "a negative count (a bug elsewhere) is kept, not wrapped");
+        m.mapcountAdd(head + 3, 1, 40000);
+        m.mapcountAdd(head, 1, 50000);
+        m.freeFolio(head);
+        for (long p = head; p < head + 4; p++) assertEquals(0, m.mapcount(p), "a spilled count does not outlive its folio");
+    }
 }
