@@ -11,11 +11,14 @@ import org.mmsim.arch.Event;
  * Physical memory: page frames indexed by PFN in struct-of-arrays form (no object per page), a buddy allocator,
  * folio metadata and sparse page contents.
  *
- * <p>Per frame: folio order (byte, on every page of the folio so the head is {@code pfn & ~(nr-1)}), flags
- * (short: folio flags on the head, PageAnonExclusive per page), mapcount (int, per page: PTE mappings of the
- * page) and refcount (int, on the head). As in the kernel, the folio-wide "large mapcount" of a large folio
- * lives in the slot of its first tail page. Contents: one fill byte per page, and a real 4 KiB array only for
- * pages whose bytes differ, so a 1 GiB memset costs no 1 GiB array.
+ * <p>Per frame: flags (short: folio flags on the head, PageAnonExclusive per page, and the folio order in bits
+ * 11-14 of every page of the folio, so the head is {@code pfn & ~(nr-1)}), mapcount (int, per page: PTE mappings of
+ * the page), refcount (int, on the head) and the folio's reverse-map owner and index (int, on the head: a word of
+ * {@link FolioOwners}). A page's mapcount is a short: the rare page mapped 32,768 times or more keeps its count in a
+ * side map, marked by a sentinel. As in the kernel, the folio-wide counters of a large folio live in its tail pages' spare
+ * slots: the "large mapcount" in the refcount slot of the first tail page, the "entire" (PMD) mapcount in that of
+ * the second. Contents: one fill byte per page, and a real 4 KiB array only for pages whose bytes differ, so a
+ * 1 GiB memset costs no 1 GiB array. That is 13 bytes per frame and no object per page or per folio.
  *
  * <p>PFN 0 is the shared zero page; PFNs 512..1023 are the huge zero folio (order 9). Both are never freed.
  */
@@ -38,20 +41,34 @@ public final class PhysMem {
     public static final short PG_ANON_EXCLUSIVE = 1 << 8;
     public static final short PG_TAIL = 1 << 9;
     private static final short PG_CONTENT_ARRAY = 1 << 10;
+    // folio order, on every page of the folio (0..MAX_ORDER fits in four bits)
+    private static final int ORDER_SHIFT = 11;
+    private static final int ORDER_MASK = 0xf;
+    // the mapping word of a folio whose owner did not fit the owner table: see overflow
+    private static final int MAPPING_OVERFLOW = FolioOwners.FULL;
 
     private final Counters counters;
     private final Buddy buddy;
-    private byte[] order = new byte[4096];
     private short[] flags = new short[4096];
-    private int[] mapcount = new int[4096];
+    private short[] mapcount = new short[4096];
+    // mapcounts that do not fit a short: the array holds MAPCOUNT_SPILLED and the count is here
+    private static final short MAPCOUNT_SPILLED = Short.MIN_VALUE;
+    private final Map<Long, Integer> bigMapcount = new HashMap<>();
     private int[] refcount = new int[4096];
+    private int[] mapping = new int[4096];
     private byte[] fill = new byte[4096];
+    private final FolioOwners owners;
+    private final Map<Long, Mapping> overflow = new HashMap<>();
     private final Map<Long, byte[]> pages = new HashMap<>();
     private long allocatedFrames;
 
     /** Physical memory of {@code bytes} (rounded down to 4 MiB), counting into {@code counters}. */
-    public PhysMem(long bytes, Counters counters) {
+    public PhysMem(long bytes, Counters counters) { this(bytes, counters, FolioOwners.MAX_IDS); }
+
+    /** As above, with an owner table of {@code ownerEntries} entries (tests use a small one to reach overflow). */
+    PhysMem(long bytes, Counters counters, int ownerEntries) {
         this.counters = counters;
+        this.owners = new FolioOwners(ownerEntries);
         long frames = bytes / PAGE_SIZE;
         if (frames < 2 * FIRST_FREE) throw new IllegalArgumentException("physical memory too small: " + bytes);
         this.buddy = new Buddy(FIRST_FREE, frames);
@@ -59,8 +76,7 @@ public final class PhysMem {
         flags[(int) ZERO_PFN] = (short) (PG_FOLIO | PG_RESERVED);
         refcount[(int) ZERO_PFN] = 1;
         for (long p = HUGE_ZERO_PFN; p < HUGE_ZERO_PFN + 512; p++) {
-            order[(int) p] = 9;
-            flags[(int) p] = p == HUGE_ZERO_PFN ? (short) (PG_FOLIO | PG_RESERVED) : PG_TAIL;
+            flags[(int) p] = (short) ((p == HUGE_ZERO_PFN ? PG_FOLIO | PG_RESERVED : PG_TAIL) | 9 << ORDER_SHIFT);
         }
         refcount[(int) HUGE_ZERO_PFN] = 1;
     }
@@ -85,16 +101,16 @@ public final class PhysMem {
     public long highWater() { return buddy.highWater(); }
 
     private void ensure(long n) {
-        if (n <= order.length) return;
+        if (n <= flags.length) return;
         if (n > Integer.MAX_VALUE - 8) throw new IllegalStateException("more than 2^31 frames");
         // grow geometrically for amortised O(1), but never past the frames that exist: a machine whose memory is
         // nearly all touched must not pay for twice its frames (bytes per resident page is a budget)
         long cap = Math.max(n, buddy.capacity());
-        int len = (int) Math.min(Integer.MAX_VALUE - 8, Math.min(cap, Math.max(n, (long) order.length * 2)));
-        order = Arrays.copyOf(order, len);
+        int len = (int) Math.min(Integer.MAX_VALUE - 8, Math.min(cap, Math.max(n, (long) flags.length * 2)));
         flags = Arrays.copyOf(flags, len);
         mapcount = Arrays.copyOf(mapcount, len);
         refcount = Arrays.copyOf(refcount, len);
+        mapping = Arrays.copyOf(mapping, len);
         fill = Arrays.copyOf(fill, len);
     }
 
@@ -111,10 +127,10 @@ public final class PhysMem {
         ensure(buddy.highWater());
         int h = (int) head;
         int n = 1 << order;
-        Arrays.fill(this.order, h, h + n, (byte) order);
-        Arrays.fill(flags, h, h + n, PG_TAIL);
-        flags[h] = PG_FOLIO;
-        Arrays.fill(mapcount, h, h + n, 0);
+        short orderBits = (short) (order << ORDER_SHIFT);
+        Arrays.fill(flags, h, h + n, (short) (PG_TAIL | orderBits));
+        flags[h] = (short) (PG_FOLIO | orderBits);
+        Arrays.fill(mapcount, h, h + n, (short) 0);
         Arrays.fill(refcount, h, h + n, 0);
         refcount[h] = 1;
         allocatedFrames += n;
@@ -136,16 +152,17 @@ public final class PhysMem {
         if ((flags[h] & PG_FOLIO) == 0 || (flags[h] & PG_RESERVED) != 0) {
             throw new IllegalStateException("freeing a frame that is not an allocated folio head: pfn " + head);
         }
-        int o = order[h];
+        int o = ord(h);
         int n = 1 << o;
+        clearFolioMapping(head);
         for (int i = h; i < h + n; i++) {
             if ((flags[i] & PG_CONTENT_ARRAY) != 0) pages.remove((long) i);
             flags[i] = 0;
+            if (mapcount[i] == MAPCOUNT_SPILLED) bigMapcount.remove((long) i);
             mapcount[i] = 0;
             refcount[i] = 0;
         }
         allocatedFrames -= n;
-        mappings.remove(head);
         buddy.free(head, o);
         counters.inc(Event.folioFree(o));
     }
@@ -157,20 +174,20 @@ public final class PhysMem {
      */
     public int splitFolio(long head, int extraRefsPerPage) {
         int h = (int) head;
-        int o = order[h];
+        int o = ord(h);
         if (o == 0) return 0;
         if (entireMapcount(head) != 0) throw new IllegalStateException("splitting a PMD-mapped folio at pfn " + head);
         int n = 1 << o;
         short folioFlags = (short) (flags[h] & 0xff);
         int freed = 0;
         for (int i = h; i < h + n; i++) {
-            order[i] = 0;
+            // keeps PageAnonExclusive and the content bit, takes the head's folio flags; the order becomes 0
             flags[i] = (short) ((flags[i] & (PG_ANON_EXCLUSIVE | PG_CONTENT_ARRAY)) | folioFlags);
-            refcount[i] = mapcount[i] + extraRefsPerPage;
+            refcount[i] = mapcount(i) + extraRefsPerPage;
         }
         counters.inc(Event.FOLIO_SPLIT);
-        Mapping fm = mappings.get(head);
-        if (fm != null) for (int i = 0; i < n; i++) mappings.put(head + i, new Mapping(fm.owner(), fm.index() + i));
+        Mapping fm = folioMapping(head);
+        if (fm != null) for (int i = 0; i < n; i++) setFolioMapping(head + i, fm.owner(), fm.index() + i);
         for (int i = h; i < h + n; i++) {
             if (refcount[i] == 0) {
                 freeFolio(i);
@@ -182,13 +199,15 @@ public final class PhysMem {
 
     // ---- folio metadata ---------------------------------------------------------------------------
 
-    public int folioOrder(long pfn) { return order[(int) pfn]; }
+    private int ord(int pfn) { return flags[pfn] >> ORDER_SHIFT & ORDER_MASK; }
 
-    public int folioNrPages(long pfn) { return 1 << order[(int) pfn]; }
+    public int folioOrder(long pfn) { return ord((int) pfn); }
 
-    public long folioHead(long pfn) { return pfn & ~((1L << order[(int) pfn]) - 1); }
+    public int folioNrPages(long pfn) { return 1 << ord((int) pfn); }
 
-    public boolean isAllocatedHead(long pfn) { return pfn < order.length && (flags[(int) pfn] & PG_FOLIO) != 0; }
+    public long folioHead(long pfn) { return pfn & ~((1L << ord((int) pfn)) - 1); }
+
+    public boolean isAllocatedHead(long pfn) { return pfn < flags.length && (flags[(int) pfn] & PG_FOLIO) != 0; }
 
     /** True if the page belongs to an allocated folio (head or tail). */
     public boolean isInUse(long pfn) {
@@ -216,27 +235,49 @@ public final class PhysMem {
     public int refAdd(long head, int n) { return refcount[(int) head] += n; }
 
     /** PTE mappings of one page. */
-    public int mapcount(long pfn) { return mapcount[(int) pfn]; }
+    public int mapcount(long pfn) {
+        short m = mapcount[(int) pfn];
+        return m != MAPCOUNT_SPILLED ? m : bigMapcount.get(pfn);
+    }
 
     /** Adds n PTE mappings to each of nr consecutive pages of one folio, keeping the folio-wide large mapcount. */
     public void mapcountAdd(long pfn, int nr, int n) {
         int p = (int) pfn;
-        for (int i = p; i < p + nr; i++) mapcount[i] += n;
+        for (int i = p; i < p + nr; i++) {
+            short m = mapcount[i];
+            int v = m + n;
+            if (m != MAPCOUNT_SPILLED && v > MAPCOUNT_SPILLED && v <= Short.MAX_VALUE) mapcount[i] = (short) v;
+            else spillMapcount(i, n);
+        }
         long head = folioHead(pfn);
-        if (order[p] > 0) refcount[(int) head + 1] += nr * n;
+        if (ord(p) > 0) refcount[(int) head + 1] += nr * n;
+    }
+
+    private void spillMapcount(int pfn, int n) {
+        int v = mapcount(pfn) + n;
+        if (v > MAPCOUNT_SPILLED && v <= Short.MAX_VALUE) {
+            bigMapcount.remove((long) pfn);
+            mapcount[pfn] = (short) v;
+        } else {
+            bigMapcount.put((long) pfn, v);
+            mapcount[pfn] = MAPCOUNT_SPILLED;
+        }
     }
 
     /** Folio-wide mapcount of a large folio (the sum of its pages' PTE mappings plus 512 per PMD mapping). */
-    public int largeMapcount(long head) { return order[(int) head] > 0 ? refcount[(int) head + 1] : mapcount[(int) head]; }
+    public int largeMapcount(long head) { return ord((int) head) > 0 ? refcount[(int) head + 1] : mapcount(head); }
 
-    /** Adds PMD mappings: counted as the folio's "entire" mapping, which the large mapcount includes per page. */
+    /**
+     * Adds PMD mappings: counted as the folio's "entire" mapping, which the large mapcount includes per page. Only
+     * a folio of order 2 or more can be mapped whole (its second tail page keeps the count).
+     */
     public void entireMapcountAdd(long head, int n) {
-        refcount[(int) head + 1] += n * (1 << order[(int) head]);
-        entireMapcount.merge(head, n, Integer::sum);
-        if (entireMapcount.get(head) == 0) entireMapcount.remove(head);
+        int h = (int) head;
+        int o = ord(h);
+        if (o < 2) throw new IllegalStateException("entire mapping of an order-" + o + " folio at pfn " + head);
+        refcount[h + 1] += n * (1 << o);
+        refcount[h + 2] += n;
     }
-
-    private final Map<Long, Integer> entireMapcount = new HashMap<>();
 
     /**
      * folio-&gt;mapping and folio-&gt;index: the reverse-mapping owner of a folio (an anon_vma for anonymous
@@ -244,16 +285,35 @@ public final class PhysMem {
      */
     public record Mapping(Object owner, long index) {}
 
-    private final Map<Long, Mapping> mappings = new HashMap<>();
-
     /** The owner and index of a folio, or null (set when it is first mapped or added to a page cache). */
-    public Mapping folioMapping(long head) { return mappings.get(head); }
+    public Mapping folioMapping(long head) {
+        int w = mapping[(int) head];
+        if (w == 0) return null;
+        if (w == MAPPING_OVERFLOW) return overflow.get(head);
+        return new Mapping(owners.owner(w), owners.index(w));
+    }
 
     /** Sets folio-&gt;mapping and folio-&gt;index (folio_add_new_anon_rmap, folio_move_anon_rmap, page-cache add). */
-    public void setFolioMapping(long head, Object owner, long index) { mappings.put(head, new Mapping(owner, index)); }
+    public void setFolioMapping(long head, Object owner, long index) {
+        int w = owners.acquire(owner, index);
+        clearFolioMapping(head);
+        mapping[(int) head] = w;
+        if (w == MAPPING_OVERFLOW) overflow.put(head, new Mapping(owner, index));
+    }
+
+    private void clearFolioMapping(long head) {
+        int h = (int) head;
+        int w = mapping[h];
+        if (w == 0) return;
+        if (w == MAPPING_OVERFLOW) overflow.remove(head); else owners.release(w);
+        mapping[h] = 0;
+    }
 
     /** PMD mappings of a folio. */
-    public int entireMapcount(long head) { return entireMapcount.getOrDefault(head, 0); }
+    public int entireMapcount(long head) {
+        int h = (int) head;
+        return ord(h) >= 2 ? refcount[h + 2] : 0;
+    }
 
     // ---- contents ----------------------------------------------------------------------------------
 
@@ -328,5 +388,8 @@ public final class PhysMem {
     public long contentArrayBytes() { return (long) pages.size() * (PAGE_SIZE + 16); }
 
     /** Bytes of heap used by per-frame arrays. */
-    public long frameArrayBytes() { return (long) order.length * (1 + 2 + 4 + 4 + 1); }
+    public long frameArrayBytes() { return (long) flags.length * (2 + 2 + 4 + 4 + 1); }
+
+    /** Entries of the owner table behind folio mappings, and folios whose mapping overflowed it (for tests). */
+    int ownerEntries() { return owners.size() + overflow.size(); }
 }
