@@ -171,12 +171,20 @@ public abstract sealed class Arch permits X86_64, Arm64 {
 
     /** flush_tlb_range over [start, end): one request, the architecture's invalidations, or a full flush. */
     public final void flushTlbRange(Counters c, long start, long end) {
+        countRangeFlush(c, start, end, Event.TLBI);
+    }
+
+    /**
+     * One range-flush request over [start, end): its invalidates, counted as {@code invalidate}, or a full flush
+     * above the architecture's ceiling ({@link #tlbiOps}).
+     */
+    private void countRangeFlush(Counters c, long start, long end, Event invalidate) {
         long pages = (end - start) >>> PAGE_SHIFT;
         if (pages <= 0) return;
         c.inc(Event.TLB_FLUSH_RANGE);
         long ops = tlbiOps(pages);
         if (ops < 0) c.inc(Event.TLB_FLUSH_ALL);
-        else c.add(Event.TLBI, ops);
+        else c.add(invalidate, ops);
     }
 
     /**
@@ -192,12 +200,7 @@ public abstract sealed class Arch permits X86_64, Arm64 {
      * barrier; {@link #tlbSync} completes them.
      */
     public final void flushTlbRangeNoSync(Counters c, long start, long end) {
-        long pages = (end - start) >>> PAGE_SHIFT;
-        if (pages <= 0) return;
-        c.inc(Event.TLB_FLUSH_RANGE);
-        long ops = tlbiOps(pages);
-        if (ops < 0) c.inc(Event.TLB_FLUSH_ALL);
-        else c.add(Event.TLBI_NOSYNC, ops);
+        countRangeFlush(c, start, end, Event.TLBI_NOSYNC);
     }
 
     /** arch_tlbbatch_flush: the one barrier completing the deferred invalidates. */
