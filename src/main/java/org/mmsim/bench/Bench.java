@@ -126,16 +126,16 @@ public final class Bench {
         if (!r.scaling().isEmpty()) {
             sb.append("Scaling, arm64 patched, ").append(size(r.options().folio()))
               .append(" folios, one fill byte per page (target <= 24 bytes/page)\n");
-            sb.append(String.format("%-6s %11s %9s %9s %10s %11s %9s %9s %9s %9s%n", "size", "pages", "touch s",
-                    "(cpu s)", "heap MiB", "bytes/page", "mprotect", "mremap", "munmap", "-Xmx MiB"));
-            sb.append(String.format("%-6s %11s %9s %9s %10s %11s %9s %9s %9s %9s%n", "", "", "wall", "", "", "",
-                    "ns/PTE", "ns/PTE", "ns/PTE", ""));
+            sb.append(String.format("%-6s %11s %9s %9s %10s %11s %9s %9s %9s %9s %5s%n", "size", "pages", "touch s",
+                    "(cpu s)", "heap MiB", "bytes/page", "mprotect", "mremap", "munmap", "-Xmx MiB", "calls"));
+            sb.append(String.format("%-6s %11s %9s %9s %10s %11s %9s %9s %9s %9s %5s%n", "", "", "wall", "", "", "",
+                    "ns/PTE", "ns/PTE", "ns/PTE", "", "best"));
             for (Scaling.Row s : r.scaling()) {
-                sb.append(String.format(Locale.ROOT, "%-6s %11d %9.2f %9.2f %10.1f %11.1f %9.2f %9.2f %9.2f %9d%n",
+                sb.append(String.format(Locale.ROOT, "%-6s %11d %9.2f %9.2f %10.1f %11.1f %9.2f %9.2f %9.2f %9d %5d%n",
                         size(s.size()), s.pages(), s.touchNs() / 1e9, s.touchCpuNs() / 1e9, s.heapBytes() / 1048576.0,
                         s.bytesPerPage(),
                         s.nsPerPte(s.mprotectNs()), s.nsPerPte(s.mremapNs()), s.nsPerPte(s.munmapNs()),
-                        s.heapMax() >> 20));
+                        s.heapMax() >> 20, s.reps()));
             }
             sb.append('\n');
         }
@@ -197,6 +197,7 @@ public final class Bench {
             m.put("mprotect_ns_per_pte", x.nsPerPte(x.mprotectNs()));
             m.put("mremap_ns_per_pte", x.nsPerPte(x.mremapNs()));
             m.put("munmap_ns_per_pte", x.nsPerPte(x.munmapNs()));
+            m.put("calls_best_of", x.reps());
             s.add(m);
         }
         root.put("scaling", s);
