@@ -77,6 +77,21 @@ public final class PteOps {
         return pte;
     }
 
+    /**
+     * ptep_get over a stretch of none entries: the number of consecutive none entries from {@code i} (at most
+     * {@code max}), each counted as the single read that ptep_get of a none entry is. A walker steps over an
+     * unpopulated stretch with one call instead of one per entry; the counts are the same.
+     */
+    public int noneRun(long[] t, int i, int max) {
+        int end = i + max;
+        int j = i;
+        // eight entries per test while whole groups are none, then one by one up to the first populated entry
+        while (j + 8 <= end && (t[j] | t[j + 1] | t[j + 2] | t[j + 3] | t[j + 4] | t[j + 5] | t[j + 6] | t[j + 7]) == 0) j += 8;
+        while (j < end && t[j] == 0) j++;
+        c.add(Event.PTE_READ, j - i);
+        return j - i;
+    }
+
     /** pte_batch_hint: entries from {@code i} to the end of its contpte block if {@code pte} is a valid cont entry, else 1. */
     public int pteBatchHint(int i, long pte) {
         if (!contpte || !arch.pteValid(pte) || !arch.pteCont(pte)) return 1;
@@ -162,6 +177,30 @@ public final class PteOps {
         if (young) first = arch.pteMkyoung(first);
         if (dirty) first = arch.pteMkdirty(first);
         return first;
+    }
+
+    /**
+     * The single-entry steps of move_ptes over a run of present entries, for an architecture without contpte (where
+     * a present entry that does not start a folio batch moves alone): for each entry, the ptep_get read,
+     * get_and_clear_full_ptes of one entry and set_ptes of one entry at {@code dst[di + k]}, the value made
+     * soft-dirty when {@code softDirty} (move_soft_dirty_pte). Stops before the first entry that is not present or
+     * whose destination is not none, after at most {@code max}. Returns the entries moved; the events are those
+     * of the single-entry calls, added once for the run.
+     */
+    public int moveSinglePtes(long[] src, int si, long[] dst, int di, int max, boolean softDirty) {
+        if (contpte) throw new IllegalStateException("moveSinglePtes is for architectures without contpte");
+        int k = 0;
+        for (; k < max; k++) {
+            long pte = src[si + k];
+            if (!arch.ptePresent(pte) || dst[di + k] != 0) break;
+            src[si + k] = 0;
+            dst[di + k] = softDirty ? arch.pteMksoftDirty(pte) : pte;
+        }
+        c.add(Event.PTE_READ, k);
+        c.add(Event.PTE_CLEAR_SINGLE, k);
+        c.add(Event.PTE_CLEAR, k);
+        c.add(Event.PTE_WRITE, k);
+        return k;
     }
 
     /** clear_full_ptes: clears nr entries (A/D not needed). */
