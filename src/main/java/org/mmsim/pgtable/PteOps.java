@@ -83,8 +83,9 @@ public final class PteOps {
      * unpopulated stretch with one call instead of one per entry; the counts are the same.
      */
     public int noneRun(long[] t, int i, int max) {
+        if (max <= 0 || t[i] != 0) return 0;
         int end = i + max;
-        int j = i;
+        int j = i + 1;
         // eight entries per test while whole groups are none, then one by one up to the first populated entry
         while (j + 8 <= end && (t[j] | t[j + 1] | t[j + 2] | t[j + 3] | t[j + 4] | t[j + 5] | t[j + 6] | t[j + 7]) == 0) j += 8;
         while (j < end && t[j] == 0) j++;
