@@ -1,5 +1,7 @@
 package org.mmsim.pgtable;
 
+import java.util.Arrays;
+
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Counters;
 import org.mmsim.arch.Event;
@@ -22,6 +24,9 @@ public final class PteOps {
     public static final int FPB_RESPECT_WRITE = 1 << 2;
     public static final int FPB_MERGE_WRITE = 1 << 3;
     public static final int FPB_MERGE_YOUNG_DIRTY = 1 << 4;
+
+    /** A table of none entries, to compare stretches of a table with. */
+    private static final long[] NONE = new long[512];
 
     private final Arch arch;
     private final Counters c;
@@ -84,13 +89,11 @@ public final class PteOps {
      */
     public int noneRun(long[] t, int i, int max) {
         if (max <= 0 || t[i] != 0) return 0;
-        int end = i + max;
-        int j = i + 1;
-        // eight entries per test while whole groups are none, then one by one up to the first populated entry
-        while (j + 8 <= end && (t[j] | t[j + 1] | t[j + 2] | t[j + 3] | t[j + 4] | t[j + 5] | t[j + 6] | t[j + 7]) == 0) j += 8;
-        while (j < end && t[j] == 0) j++;
-        c.add(Event.PTE_READ, j - i);
-        return j - i;
+        // a vectorised comparison with a table of none entries finds the first populated entry
+        int m = Arrays.mismatch(t, i, i + max, NONE, 0, max);
+        int run = m < 0 ? max : m;
+        c.add(Event.PTE_READ, run);
+        return run;
     }
 
     /** pte_batch_hint: entries from {@code i} to the end of its contpte block if {@code pte} is a valid cont entry, else 1. */

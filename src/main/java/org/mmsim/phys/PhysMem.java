@@ -155,11 +155,9 @@ public final class PhysMem {
         int o = ord(h);
         int n = 1 << o;
         clearFolioMapping(head);
-        // A page with a content array or a spilled mapcount is rare: one OR over the folio tells whether any has
-        // one (MAPCOUNT_SPILLED is the only count with the sign bit), then the frames are reset in plain loops.
-        int rare = 0;
-        for (int i = h; i < h + n; i++) rare |= (flags[i] & PG_CONTENT_ARRAY) | (mapcount[i] & MAPCOUNT_SPILLED);
-        if (rare != 0) {
+        // Pages with a content array or a spilled mapcount are rare (none at all in most runs): look for them only
+        // when some exist, then reset the frames in a plain loop.
+        if (!pages.isEmpty() || !bigMapcount.isEmpty()) {
             for (int i = h; i < h + n; i++) {
                 if ((flags[i] & PG_CONTENT_ARRAY) != 0) pages.remove((long) i);
                 if (mapcount[i] == MAPCOUNT_SPILLED) bigMapcount.remove((long) i);
