@@ -473,6 +473,10 @@ public final class Mremap {
         Counters c = env.counters;
         boolean batching = env.has(Feature.MREMAP_PTE_BATCH);
         boolean hint = env.has(Feature.MREMAP_BATCH_HINT);
+        // Without contpte, a present entry moves alone unless folio batches are looked up (batching without the
+        // hint): such entries move as runs, with the counts of one step per entry.
+        boolean singleRuns = !arch.hasContpte() && (!batching || hint);
+        boolean softDirty = arch.hasSoftDirty();
         lockPair(c, oldT, newT);
         int oi = PageTables.pteIndex(oldAddr);
         int ni = PageTables.pteIndex(newAddr);
@@ -480,12 +484,24 @@ public final class Mremap {
         boolean forceFlush = false;
         int nr;
         for (int k = 0; k < n; k += nr) {
+            nr = ops.noneRun(oldT, oi + k, n - k);
+            if (nr > 0) {
+                requireNone(newT, ni + k, nr, newAddr + ((long) k << Arch.PAGE_SHIFT));
+                continue;
+            }
+            if (singleRuns) {
+                nr = ops.moveSinglePtes(oldT, oi + k, newT, ni + k, n - k, softDirty);
+                if (nr > 0) {
+                    forceFlush = true;
+                    c.add(Event.PTE_MOVE, nr);
+                    continue;
+                }
+            }
             nr = 1;
             long oa = oldAddr + ((long) k << Arch.PAGE_SHIFT);
             long na = newAddr + ((long) k << Arch.PAGE_SHIFT);
-            if (newT[ni + k] != 0) throw new IllegalStateException("mremap destination PTE not none at 0x" + Long.toHexString(na));
+            requireNone(newT, ni + k, 1, na);
             long oldPte = ops.ptepGet(oldT, oi + k);
-            if (oldPte == 0) continue;
             if (!arch.ptePresent(oldPte)) {
                 // A swap entry moves on its own, swap-soft-dirty, and asks for no flush: no TLB holds a non-present
                 // entry.
@@ -502,6 +518,16 @@ public final class Mremap {
             c.add(Event.PTE_MOVE, nr);
         }
         if (forceFlush) arch.flushTlbRange(c, oldAddr, oldAddr + extent);
+    }
+
+    /** The destination entries [i, i+nr) of a move must be none (the destination range was unmapped first). */
+    private static void requireNone(long[] t, int i, int nr, long addr) {
+        for (int j = 0; j < nr; j++) {
+            if (t[i + j] != 0) {
+                throw new IllegalStateException("mremap destination PTE not none at 0x"
+                        + Long.toHexString(addr + ((long) j << Arch.PAGE_SHIFT)));
+            }
+        }
     }
 
     /**

@@ -140,10 +140,12 @@ public final class Rmap {
      */
     static boolean removePtes(PhysMem phys, long firstPfn, int nr) {
         long head = phys.folioHead(firstPfn);
-        phys.mapcountAdd(firstPfn, nr, -1);
-        for (long p = firstPfn; p < firstPfn + nr; p++) {
-            if (phys.mapcount(p) == 0) phys.setPageAnonExclusive(p, false);
-        }
+        // When these are the only mappings and references of the whole folio, every page has mapcount 1 and the
+        // folio is freed below, which resets every page (mapcounts, PageAnonExclusive): the per-page drop would
+        // only write what the free overwrites.
+        boolean lastOfWholeFolio = firstPfn == head && nr == phys.folioNrPages(head) && phys.refcount(head) == nr
+                && phys.largeMapcount(head) == nr;
+        if (!lastOfWholeFolio) phys.unmapPtes(firstPfn, nr);
         return put(phys, head, nr);
     }
 

@@ -53,11 +53,16 @@ public final class Zap {
         int last = i + (int) ((end - start) >>> Arch.PAGE_SHIFT);
         long addr = start;
         while (i < last) {
+            int none = ops.noneRun(t, i, last - i);
+            if (none > 0) {
+                // nothing mapped
+                i += none;
+                addr += (long) none << Arch.PAGE_SHIFT;
+                continue;
+            }
             long pte = ops.ptepGet(t, i);
             int nr = 1;
-            if (pte == 0) {
-                // nothing mapped
-            } else if (arch.ptePresent(pte)) {
+            if (arch.ptePresent(pte)) {
                 long pfn = arch.ptePfn(pte);
                 if (arch.pteSpecial(pte)) {
                     ops.clearFullPtes(t, i, addr, 1);

@@ -1,5 +1,7 @@
 package org.mmsim.pgtable;
 
+import java.util.Arrays;
+
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Counters;
 import org.mmsim.arch.Event;
@@ -22,6 +24,9 @@ public final class PteOps {
     public static final int FPB_RESPECT_WRITE = 1 << 2;
     public static final int FPB_MERGE_WRITE = 1 << 3;
     public static final int FPB_MERGE_YOUNG_DIRTY = 1 << 4;
+
+    /** A table of none entries, to compare stretches of a table with. */
+    private static final long[] NONE = new long[512];
 
     private final Arch arch;
     private final Counters c;
@@ -75,6 +80,20 @@ public final class PteOps {
         if (young) pte = arch.pteMkyoung(pte);
         if (dirty) pte = arch.pteMkdirty(pte);
         return pte;
+    }
+
+    /**
+     * ptep_get over a stretch of none entries: the number of consecutive none entries from {@code i} (at most
+     * {@code max}), each counted as the single read that ptep_get of a none entry is. A walker steps over an
+     * unpopulated stretch with one call instead of one per entry; the counts are the same.
+     */
+    public int noneRun(long[] t, int i, int max) {
+        if (max <= 0 || t[i] != 0) return 0;
+        // a vectorised comparison with a table of none entries finds the first populated entry
+        int m = Arrays.mismatch(t, i, i + max, NONE, 0, max);
+        int run = m < 0 ? max : m;
+        c.add(Event.PTE_READ, run);
+        return run;
     }
 
     /** pte_batch_hint: entries from {@code i} to the end of its contpte block if {@code pte} is a valid cont entry, else 1. */
@@ -162,6 +181,30 @@ public final class PteOps {
         if (young) first = arch.pteMkyoung(first);
         if (dirty) first = arch.pteMkdirty(first);
         return first;
+    }
+
+    /**
+     * The single-entry steps of move_ptes over a run of present entries, for an architecture without contpte (where
+     * a present entry that does not start a folio batch moves alone): for each entry, the ptep_get read,
+     * get_and_clear_full_ptes of one entry and set_ptes of one entry at {@code dst[di + k]}, the value made
+     * soft-dirty when {@code softDirty} (move_soft_dirty_pte). Stops before the first entry that is not present or
+     * whose destination is not none, after at most {@code max}. Returns the entries moved; the events are those
+     * of the single-entry calls, added once for the run.
+     */
+    public int moveSinglePtes(long[] src, int si, long[] dst, int di, int max, boolean softDirty) {
+        if (contpte) throw new IllegalStateException("moveSinglePtes is for architectures without contpte");
+        int k = 0;
+        for (; k < max; k++) {
+            long pte = src[si + k];
+            if (!arch.ptePresent(pte) || dst[di + k] != 0) break;
+            src[si + k] = 0;
+            dst[di + k] = softDirty ? arch.pteMksoftDirty(pte) : pte;
+        }
+        c.add(Event.PTE_READ, k);
+        c.add(Event.PTE_CLEAR_SINGLE, k);
+        c.add(Event.PTE_CLEAR, k);
+        c.add(Event.PTE_WRITE, k);
+        return k;
     }
 
     /** clear_full_ptes: clears nr entries (A/D not needed). */

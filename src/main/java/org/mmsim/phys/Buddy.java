@@ -70,9 +70,13 @@ final class Buddy {
     void free(long pfn, int order) {
         free += 1L << order;
         while (order < MAX_ORDER) {
-            long buddy = pfn ^ (1L << order);
-            if (!testBit(order, buddy >>> order)) break;
-            clearBit(order, buddy >>> order);
+            // the buddy's bit: the block index with its lowest bit flipped
+            long idx = (pfn >>> order) ^ 1;
+            long[] b = bits[order];
+            int w = (int) (idx >>> 6);
+            long mask = 1L << idx;
+            if (w >= b.length || (b[w] & mask) == 0) break;
+            b[w] &= ~mask;
             pfn &= ~(1L << order);
             order++;
         }
@@ -95,21 +99,11 @@ final class Buddy {
         return -1;
     }
 
-    private boolean testBit(int k, long idx) {
-        int w = (int) (idx >>> 6);
-        long[] b = bits[k];
-        return w < b.length && (b[w] & (1L << idx)) != 0;
-    }
-
     private void setBit(int k, long idx) {
         int w = (int) (idx >>> 6);
         long[] b = bits[k];
         if (w >= b.length) b = bits[k] = Arrays.copyOf(b, Math.max(w + 1, b.length * 2));
         b[w] |= 1L << idx;
         if (w < cursor[k]) cursor[k] = w;
-    }
-
-    private void clearBit(int k, long idx) {
-        bits[k][(int) (idx >>> 6)] &= ~(1L << idx);
     }
 }

@@ -155,10 +155,16 @@ public final class PhysMem {
         int o = ord(h);
         int n = 1 << o;
         clearFolioMapping(head);
+        // Pages with a content array or a spilled mapcount are rare (none at all in most runs): look for them only
+        // when some exist, then reset the frames in a plain loop.
+        if (!pages.isEmpty() || !bigMapcount.isEmpty()) {
+            for (int i = h; i < h + n; i++) {
+                if ((flags[i] & PG_CONTENT_ARRAY) != 0) pages.remove((long) i);
+                if (mapcount[i] == MAPCOUNT_SPILLED) bigMapcount.remove((long) i);
+            }
+        }
         for (int i = h; i < h + n; i++) {
-            if ((flags[i] & PG_CONTENT_ARRAY) != 0) pages.remove((long) i);
             flags[i] = 0;
-            if (mapcount[i] == MAPCOUNT_SPILLED) bigMapcount.remove((long) i);
             mapcount[i] = 0;
             refcount[i] = 0;
         }
@@ -251,6 +257,27 @@ public final class PhysMem {
         }
         long head = folioHead(pfn);
         if (ord(p) > 0) refcount[(int) head + 1] += nr * n;
+    }
+
+    /**
+     * Drops one PTE mapping from each of nr consecutive pages of one folio (the mapcount part of
+     * folio_remove_rmap_ptes): a page left with no mapping stops being PageAnonExclusive. The folio-wide large
+     * mapcount drops by nr. One pass over the pages.
+     */
+    public void unmapPtes(long pfn, int nr) {
+        int p = (int) pfn;
+        for (int i = p; i < p + nr; i++) {
+            short m = mapcount[i];
+            if (m > Short.MIN_VALUE + 1) {
+                // the common case: the count stays in the short (a spilled page reads MAPCOUNT_SPILLED)
+                mapcount[i] = (short) (m - 1);
+                if (m == 1) flags[i] &= (short) ~PG_ANON_EXCLUSIVE;
+            } else {
+                spillMapcount(i, -1);
+                if (mapcount(i) == 0) flags[i] &= (short) ~PG_ANON_EXCLUSIVE;
+            }
+        }
+        if (ord(p) > 0) refcount[(int) folioHead(pfn) + 1] -= nr;
     }
 
     private void spillMapcount(int pfn, int n) {

@@ -154,6 +154,65 @@ class MremapCountsTest {
         assertEquals(0, base.get(Event.FOLIO_LOOKUP));
     }
 
+    /**
+     * move_ptes without contpte, where a present entry moves alone unless folio batches are looked up: over an
+     * extent with none entries, present pages and swap entries, each entry costs one ptep_get read; each present
+     * one a get_and_clear_full_ptes and a set_ptes of one entry; each swap entry a pte_clear and a swap-PTE write.
+     * The model moves such entries as runs and must count exactly that, with and without the batching features.
+     */
+    @Test void x86SingleEntryMovesCountOneStepPerEntry() {
+        FeatureSet batchOnly = FeatureSet.baseline().with(Feature.MREMAP_PTE_BATCH, true);
+        for (FeatureSet fs : new FeatureSet[] {FeatureSet.baseline(), FeatureSet.patched(), batchOnly}) {
+            SimBackend b = new SimBackend(Arch.X86_64, fs, true);
+            b.set("thp", "never");
+            b.set("swap partition", "64M");
+            assertEquals(G, b.mmap(G, M, RW, PA, -1, 0));
+            b.memset(G, 0xAA, M);
+            // holes and swap entries among the present pages, at run starts, ends and in the middle
+            assertEquals(0, b.madvise(G, 12 << 12, Uapi.MADV_DONTNEED));
+            assertEquals(0, b.madvise(G + (40L << 12), 5 << 12, Uapi.MADV_DONTNEED));
+            assertEquals(0, b.madvise(G + (100L << 12), 7 << 12, Uapi.MADV_PAGEOUT));
+            assertEquals(0, b.madvise(G + (200L << 12), 1 << 12, Uapi.MADV_PAGEOUT));
+            assertEquals(0, b.madvise(G + (255L << 12), 1 << 12, Uapi.MADV_DONTNEED));
+            long present = 0;
+            long swapped = 0;
+            for (long a = G; a < G + M; a += 4096) {
+                if (b.present(a)) present++;
+                if (b.swapped(a)) swapped++;
+            }
+            assertEquals(256 - 12 - 5 - 8 - 1, present, fs.toString());
+            assertEquals(8, swapped, fs.toString());
+            long dst = G + 2 * M + (64 << 10);
+            long[] before = b.counters();
+            assertEquals(dst, b.mremap(G, M, M, FIXED | Uapi.MREMAP_DONTUNMAP, dst));
+            long[] after = b.counters();
+            long[] d = new long[Event.COUNT];
+            for (int k = 0; k < d.length; k++) d[k] = after[k] - before[k];
+            java.util.function.ToLongFunction<Event> n = e -> d[e.ordinal()];
+            String what = fs + ": " + Counters.delta(new long[Event.COUNT], d);
+            assertEquals(present + swapped, n.applyAsLong(Event.PTE_MOVE), what);
+            assertEquals(swapped, n.applyAsLong(Event.PTE_WRITE_SWAP), what);
+            if (fs == batchOnly) {
+                // 4K folios: every present entry looks its folio up and moves alone (order 0); the last entry of the
+                // extent, which would not look up, is a hole here
+                assertEquals(present, n.applyAsLong(Event.FOLIO_LOOKUP), what);
+            } else {
+                assertEquals(0, n.applyAsLong(Event.FOLIO_LOOKUP), what);
+            }
+            assertEquals(256, n.applyAsLong(Event.PTE_READ), what);
+            assertEquals(present, n.applyAsLong(Event.PTE_CLEAR_SINGLE), what);
+            assertEquals(present + swapped, n.applyAsLong(Event.PTE_CLEAR), what);
+            assertEquals(present, n.applyAsLong(Event.PTE_WRITE), what);
+            assertEquals(0, n.applyAsLong(Event.PTE_BATCH_OP), what);
+            for (long a = dst; a < dst + M; a += 4096) {
+                long off = a - dst;
+                boolean hole = off < (12 << 12) || (off >= (40L << 12) && off < (45L << 12)) || off == (255L << 12);
+                assertEquals(!hole, b.present(a) || b.swapped(a), "0x" + Long.toHexString(off));
+                if (!hole) assertEquals(0xAA, b.peek(a));
+            }
+        }
+    }
+
     /** Seed 003: a 1 GiB move between 1 GiB-aligned addresses, THP off. */
     static long[] move1G(FeatureSet fs, long dst) {
         SimBackend b = new SimBackend(Arch.ARM64, fs, false);
