@@ -311,10 +311,8 @@ public final class Mprotect {
         long pfn = arch.ptePfn(ent);
         int s = 0;
         while (s < nr) {
-            boolean excl = phys.pageAnonExclusive(pfn + s);
-            int len = 1;
-            while (s + len < nr && phys.pageAnonExclusive(pfn + s + len) == excl) len++;
-            commit(env, tlb, t, i, addr, old, ent, s, len, excl);
+            int len = phys.anonExclusiveRun(pfn + s, nr - s);
+            commit(env, tlb, t, i, addr, old, ent, s, len, phys.pageAnonExclusive(pfn + s));
             s += len;
         }
     }
