@@ -218,7 +218,7 @@ public final class PteOps {
      * architectures the pfn is a contiguous field starting at bit PAGE_SHIFT, so the entry of the page pfn+k is the
      * entry of pfn plus k pages' worth of that field (no carry leaves the field: pfns stay far below its top).
      */
-    private static void fillConsecutive(long[] t, int i, long pte, int nr) {
+    static void fillConsecutive(long[] t, int i, long pte, int nr) {
         for (int k = 0; k < nr; k++) t[i + k] = pte + ((long) k << Arch.PAGE_SHIFT);
     }
 
