@@ -162,8 +162,7 @@ public final class PteOps {
             dirty |= arch.pteDirty(e);
             t[i + j++] = 0;
         }
-        // once both are known, the rest is only cleared
-        java.util.Arrays.fill(t, i + j, i + nr, 0L);
+        for (; j < nr; j++) t[i + j] = 0; // once both are known, the rest is only cleared
         if (young) first = arch.pteMkyoung(first);
         if (dirty) first = arch.pteMkdirty(first);
         return first;
@@ -331,13 +330,15 @@ public final class PteOps {
      * and the entry that ends it is left as it is.
      */
     public int getAndClearFolioPtes(long folioHead, long[] t, int i, long addr, long first, int maxNr, int flags) {
+        long pfn = arch.ptePfn(first);
+        maxNr = (int) Math.min(maxNr, folioHead + phys.folioNrPages(folioHead) - pfn);
         if (contpte) {
-            int nr = folioPteBatch(folioHead, t, i, first, maxNr, flags);
+            // A contpte block that reaches maxNr is the whole batch: folio_pte_batch reads nothing more.
+            int nr = pteBatchHint(i, first) >= maxNr ? maxNr : folioPteBatch(folioHead, t, i, first, maxNr, flags);
+            batchPte = first;
             clearedPte = getAndClearFullPtes(t, i, addr, nr);
             return nr;
         }
-        long pfn = arch.ptePfn(first);
-        maxNr = (int) Math.min(maxNr, folioHead + phys.folioNrPages(folioHead) - pfn);
         batchPte = first;
         long raw = t[i];
         boolean young = arch.pteYoung(raw);
