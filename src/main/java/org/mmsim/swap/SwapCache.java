@@ -25,6 +25,11 @@ public final class SwapCache {
     private SwapDevice device;
     private long[] slotPfn = new long[0];
     private final Map<Long, Long> folioSwap = new HashMap<>();
+    /**
+     * The folio that last entered the swap cache and its first slot: reclaim looks that folio's slot up right after
+     * (try_to_unmap, writeout), and a look-up in {@link #folioSwap} costs a boxed HashMap get. Forgotten whenever a
+     * folio leaves the cache or is split.
+     */
     private long lastHead = -1;
     private long lastOff = -1;
 
