@@ -10,8 +10,9 @@ import org.mmsim.mm.Uapi;
 /**
  * Nanoseconds per PTE of the batched bulk paths the seeds optimise, on 64K folios: mprotect (seed 004), mremap
  * PTE moves (seed 000; destination 64K- but not PMD-aligned, so no table moves), zap on munmap and the swap-out
- * unmap of MADV_PAGEOUT (seed 001). Each figure is the best of repeated timed calls (at least three, for a time budget)
- * after an untimed warm-up round that lets the JIT compile the paths; setup (mmap, memset) is never timed.
+ * unmap of MADV_PAGEOUT to a swap partition (seed 001). Each figure is the best of repeated timed calls (at least
+ * three, for a time budget) after an untimed warm-up round that lets the JIT compile the paths; setup (mmap, memset)
+ * is never timed.
  */
 final class BulkPaths {
     private BulkPaths() {}
@@ -41,6 +42,22 @@ final class BulkPaths {
             long t0 = System.nanoTime();
             best = Math.min(best, timedRep.getAsLong());
             spent += System.nanoTime() - t0;
+        }
+        return best;
+    }
+
+    /**
+     * As {@link #best}, but only the timed part of each repetition counts against the budget (at most 300): for a path
+     * whose untimed set-up costs far more than the call, so that the call still runs often enough for the JIT to
+     * compile it (a few calls leave MADV_PAGEOUT several times slower than compiled code, more so on a loaded machine).
+     */
+    private static long bestOfTimed(LongSupplier timedRep, long budgetNs) {
+        long best = Long.MAX_VALUE;
+        long spent = 0;
+        for (int r = 0; r < 300 && (r < 3 || spent < budgetNs); r++) {
+            long t = timedRep.getAsLong();
+            best = Math.min(best, t);
+            spent += t;
         }
         return best;
     }
@@ -77,14 +94,22 @@ final class BulkPaths {
         }, budgetNs);
         out.add(new Row("munmap (zap)", arch, k.toString(), ptes, (double) t / ptes, "setup (mmap, memset) untimed"));
 
-        long q = m.touch(BASE, size);
-        t = Machine.time(() -> Machine.ok(m.api.madvise(q, size, Uapi.MADV_PAGEOUT), "madvise"));
-        if (m.api.swapped(q)) {
-            out.add(new Row("pageout (swap-out unmap)", arch, k.toString(), ptes, (double) t / ptes, "one call"));
-        } else {
-            out.add(new Row("pageout (swap-out unmap)", arch, k.toString(), ptes, Double.NaN,
-                    "n/a: the model has no swap device, MADV_PAGEOUT leaves pages resident"));
-        }
+        // MADV_PAGEOUT to a swap partition (a block device takes a 64K folio whole), as seed 001: fresh zero-filled
+        // memory each time (mmap, memset untimed), one timed call, then munmap (untimed) frees the slots again.
+        // Zero-filled folios need no I/O (SWPOUT_ZERO) and are freed by reclaim; the unmap work is that of any data.
+        // Each call takes tens of milliseconds, long enough to be preempted on a busy machine: thread CPU time.
+        m.api.set("swap partition", Long.toString(2 * size));
+        t = bestOfTimed(() -> {
+            long q = m.touch(BASE, size, 0);
+            long ns = Machine.cpuTime(() -> Machine.ok(m.api.madvise(q, size, Uapi.MADV_PAGEOUT), "madvise(MADV_PAGEOUT)"));
+            if (!m.api.swapped(q) || !m.api.swapped(q + size - Machine.PAGE)) {
+                throw new IllegalStateException("MADV_PAGEOUT left pages resident: the swap device was not used");
+            }
+            Machine.ok(m.api.munmap(q, size), "munmap");
+            return ns;
+        }, budgetNs);
+        out.add(new Row("pageout (swap-out unmap)", arch, k.toString(), ptes, (double) t / ptes,
+                "swap partition, zero-filled as seed 001; thread CPU time"));
         return out;
     }
 }

@@ -15,6 +15,7 @@ import org.mmsim.workload.SimBackend;
 final class Machine {
     static final int RW = Uapi.PROT_READ | Uapi.PROT_WRITE;
     static final int ANON = Uapi.MAP_PRIVATE | Uapi.MAP_ANONYMOUS;
+    static final long PAGE = 4096;
 
     final SimBackend api;
 
@@ -44,9 +45,14 @@ final class Machine {
 
     /** mmap of anonymous read-write memory at {@code addr} (MAP_FIXED_NOREPLACE), written with one fill byte. */
     long touch(long addr, long len) {
+        return touch(addr, len, 0x5A);
+    }
+
+    /** {@link #touch(long, long)} with the fill byte {@code fill}. */
+    long touch(long addr, long len, int fill) {
         long p = api.mmap(addr, len, RW, ANON | Uapi.MAP_FIXED_NOREPLACE, -1, 0);
         if (p != addr) throw new IllegalStateException("mmap at 0x" + Long.toHexString(addr) + " failed: errno " + api.errno());
-        api.memset(p, 0x5A, len);
+        api.memset(p, fill, len);
         return p;
     }
 

@@ -78,6 +78,11 @@ public final class FaultInjection {
 
     /** {@code nr} occurrences at once (a batched call covering nr slots): true if any of them is armed. */
     boolean failsAny(Kind kind, int nr) {
+        int k = kind.ordinal();
+        if (armed[k].isEmpty()) {
+            seen[k] += nr;
+            return false;
+        }
         boolean any = false;
         for (int j = 0; j < nr; j++) any |= fails(kind);
         return any;

@@ -251,14 +251,16 @@ public final class Mprotect {
                     }
                 }
                 if (!skip) {
-                    if (batched) {
-                        if (!looked) head = normalFolio(env, pte);
-                        if (head >= 0 && phys.folioOrder(head) > 0) {
-                            nr = ops.folioPteBatch(head, t, i, pte, maxNr,
-                                    PteOps.FPB_RESPECT_SOFT_DIRTY | PteOps.FPB_RESPECT_WRITE);
-                        }
+                    if (batched && !looked) head = normalFolio(env, pte);
+                    long old;
+                    if (batched && head >= 0 && phys.folioOrder(head) > 0) {
+                        // folio_pte_batch, then modify_prot_start_ptes of the run it found (one pass)
+                        nr = ops.getAndClearFolioPtes(head, t, i, addr, pte, maxNr,
+                                PteOps.FPB_RESPECT_SOFT_DIRTY | PteOps.FPB_RESPECT_WRITE);
+                        old = ops.clearedPte();
+                    } else {
+                        old = ops.modifyProtStartPtes(t, i, addr, nr);
                     }
-                    long old = ops.modifyProtStartPtes(t, i, addr, nr);
                     long ent = arch.pteModify(old, prot, shared);
                     if (tryWritable && !arch.pteWrite(ent)) {
                         commitMaybeWritable(env, tlb, v, t, i, addr, old, ent, nr, batched, head);
@@ -309,10 +311,8 @@ public final class Mprotect {
         long pfn = arch.ptePfn(ent);
         int s = 0;
         while (s < nr) {
-            boolean excl = phys.pageAnonExclusive(pfn + s);
-            int len = 1;
-            while (s + len < nr && phys.pageAnonExclusive(pfn + s + len) == excl) len++;
-            commit(env, tlb, t, i, addr, old, ent, s, len, excl);
+            int len = phys.anonExclusiveRun(pfn + s, nr - s);
+            commit(env, tlb, t, i, addr, old, ent, s, len, phys.pageAnonExclusive(pfn + s));
             s += len;
         }
     }

@@ -34,7 +34,8 @@ public final class Rmap {
     /**
      * rmap_walk over the folio containing {@code pfn}: calls the visitor for every PTE and PMD that maps one of its
      * pages, in every address space of the machine. Counts no events (callers count what their kernel
-     * counterpart costs). A folio without a mapping (never mapped, the zero page) has no mappings.
+     * counterpart costs). A folio without a mapping (never mapped, the zero page) has no mappings. The visitor
+     * must not change page tables (it collects; callers act after the walk).
      */
     public static void forEachMapping(MmEnv env, long pfn, MappingVisitor visitor) {
         PhysMem phys = env.phys;
@@ -49,10 +50,17 @@ public final class Rmap {
                 if (!onChain(v, fm.owner())) continue;
                 long from = Math.max(fm.index(), v.pgoff);
                 long to = Math.min(fm.index() + nr, v.pgoff + v.pages());
+                long[] m = null;
+                long mFor = -1; // the PUD-sized region m covers: walked once per region, not per page
+                long[] pt = null;
+                long ptFor = 0; // the PMD entry pt was read from
                 for (long idx = from; idx < to; idx++) {
                     long addr = v.start + ((idx - v.pgoff) << Arch.PAGE_SHIFT);
                     long want = head + (idx - fm.index());
-                    long[] m = mm.pt.pmdTable(addr, false);
+                    if (addr >>> Arch.PUD_SHIFT != mFor) {
+                        m = mm.pt.pmdTable(addr, false);
+                        mFor = addr >>> Arch.PUD_SHIFT;
+                    }
                     if (m == null) continue;
                     long pmd = m[PageTables.pmdIndex(addr)];
                     if (pmd == 0) continue;
@@ -63,7 +71,11 @@ public final class Rmap {
                         }
                         continue;
                     }
-                    long pte = env.tables.get(arch.entryTableId(pmd))[PageTables.pteIndex(addr)];
+                    if (pmd != ptFor) {
+                        pt = env.tables.get(arch.entryTableId(pmd));
+                        ptFor = pmd;
+                    }
+                    long pte = pt[PageTables.pteIndex(addr)];
                     if (arch.ptePresent(pte) && !arch.pteSpecial(pte) && arch.ptePfn(pte) == want) {
                         if (!visitor.mapping(mm, v, addr, want, false)) return;
                     }

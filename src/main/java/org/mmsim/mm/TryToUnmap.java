@@ -69,26 +69,48 @@ final class TryToUnmap {
 
     /** The rmap walk of a folio as runs of consecutive pages at consecutive addresses of one VMA. */
     static List<Mapping> walk(MmEnv env, long head) {
-        List<Mapping> runs = new ArrayList<>();
-        long[] last = {0, 0};
-        Rmap.forEachMapping(env, head, (mm, v, addr, pfn, pmd) -> {
-            int pages = pmd ? env.phys.folioNrPages(head) : 1;
-            if (!runs.isEmpty() && !pmd) {
-                Mapping prev = runs.getLast();
-                if (prev.mm() == mm && prev.vma() == v && last[0] == addr && last[1] == pfn
-                        && (addr & (Arch.PMD_SIZE - 1)) != 0) {
-                    runs.set(runs.size() - 1, new Mapping(mm, v, prev.addr(), prev.pages() + 1));
-                    last[0] += Arch.PAGE_SIZE;
-                    last[1]++;
-                    return true;
-                }
+        Runs runs = new Runs(env.phys.folioNrPages(head));
+        Rmap.forEachMapping(env, head, runs);
+        return runs.done();
+    }
+
+    /** Collects the mappings the rmap walk reports into runs; a run is recorded when the next one starts. */
+    private static final class Runs implements Rmap.MappingVisitor {
+        private final int folioPages;
+        private final List<Mapping> runs = new ArrayList<>(1);
+        private Mm mm;
+        private Vma vma;
+        private long addr;
+        private int pages;
+        /** The address and pfn that would extend the current run. */
+        private long nextAddr;
+        private long nextPfn;
+
+        Runs(int folioPages) { this.folioPages = folioPages; }
+
+        @Override public boolean mapping(Mm m, Vma v, long a, long pfn, boolean pmd) {
+            if (pages > 0 && !pmd && m == mm && v == vma && a == nextAddr && pfn == nextPfn
+                    && (a & (Arch.PMD_SIZE - 1)) != 0) {
+                pages++;
+                nextAddr += Arch.PAGE_SIZE;
+                nextPfn++;
+                return true;
             }
-            runs.add(new Mapping(mm, v, addr, pages));
-            last[0] = addr + ((long) pages << Arch.PAGE_SHIFT);
-            last[1] = pfn + pages;
+            if (pages > 0) runs.add(new Mapping(mm, vma, addr, pages));
+            mm = m;
+            vma = v;
+            addr = a;
+            pages = pmd ? folioPages : 1;
+            nextAddr = a + ((long) pages << Arch.PAGE_SHIFT);
+            nextPfn = pfn + pages;
             return true;
-        });
-        return runs;
+        }
+
+        List<Mapping> done() {
+            if (pages > 0) runs.add(new Mapping(mm, vma, addr, pages));
+            pages = 0;
+            return runs;
+        }
     }
 
     /** try_to_unmap_one for one mapping; false aborts the walk with the folio still mapped. */
@@ -118,12 +140,18 @@ final class TryToUnmap {
             }
             long pfn = arch.ptePfn(pte);
             int nr = 1;
+            long pteval;
             if (large && (lazy || batchAnon)) {
-                // folio_unmap_pte_batch: bounded by the PMD, the VMA and the mapping.
-                nr = ops.folioPteBatch(head, t, i, pte, left, PteOps.FPB_RESPECT_WRITE | PteOps.FPB_RESPECT_SOFT_DIRTY);
+                // folio_unmap_pte_batch (bounded by the PMD, the VMA and the mapping), then get_and_clear_full_ptes
+                // of the batch: one pass
+                nr = ops.getAndClearFolioPtes(head, t, i, addr, pte, left,
+                        PteOps.FPB_RESPECT_WRITE | PteOps.FPB_RESPECT_SOFT_DIRTY);
+                pteval = ops.clearedPte();
+                c.inc(Event.TTU_BATCH);
+            } else {
+                c.inc(Event.TTU_BATCH);
+                pteval = ops.getAndClearFullPtes(t, i, addr, nr);
             }
-            c.inc(Event.TTU_BATCH);
-            long pteval = ops.getAndClearFullPtes(t, i, addr, nr);
             if (arch.defersReclaimFlush()) {
                 arch.flushTlbRangeNoSync(c, addr, addr + ((long) nr << Arch.PAGE_SHIFT));
                 batch.pending = true;

@@ -36,6 +36,8 @@ public final class PteOps {
 
     /** The first PTE of the last {@link #folioPteBatch} with the MERGE flags applied. */
     private long batchPte;
+    /** The first old entry of the last {@link #getAndClearFolioPtes} run with A/D merged from all of it. */
+    private long clearedPte;
 
     public PteOps(Arch arch, Counters counters, PhysMem phys) {
         this.arch = arch;
@@ -139,7 +141,7 @@ public final class PteOps {
             int chunk = Math.min(nr - j, contPtes - (idx & (contPtes - 1)));
             boolean whole = chunk == contPtes && ((pfn + j) & (contPtes - 1)) == 0;
             long v = whole ? arch.pteMkcont(pte) : pte;
-            for (int k = 0; k < chunk; k++) t[idx + k] = arch.pteWithPfn(v, pfn + j + k);
+            fillConsecutive(t, idx, arch.pteWithPfn(v, pfn + j), chunk);
             j += chunk;
         }
     }
@@ -172,12 +174,14 @@ public final class PteOps {
         long first = t[i];
         boolean young = false;
         boolean dirty = false;
-        for (int j = 0; j < nr; j++) {
+        int j = 0;
+        while (j < nr && !(young && dirty)) {
             long e = t[i + j];
             young |= arch.pteYoung(e);
             dirty |= arch.pteDirty(e);
-            t[i + j] = 0;
+            t[i + j++] = 0;
         }
+        for (; j < nr; j++) t[i + j] = 0; // once both are known, the rest is only cleared
         if (young) first = arch.pteMkyoung(first);
         if (dirty) first = arch.pteMkdirty(first);
         return first;
@@ -248,8 +252,16 @@ public final class PteOps {
         }
         // one single-entry set_pte_at per entry: PTE_WRITE each, no batch op (what setPtes(.., 1) counts)
         c.add(Event.PTE_WRITE, nr);
-        long pfn = arch.ptePfn(pte);
-        for (int j = 0; j < nr; j++) t[i + j] = arch.pteWithPfn(pte, pfn + j);
+        fillConsecutive(t, i, pte, nr);
+    }
+
+    /**
+     * Writes {@code pte} into entry i and the same value with pfn+1, pfn+2, ... into the next nr-1 entries. On both
+     * architectures the pfn is a contiguous field starting at bit PAGE_SHIFT, so the entry of the page pfn+k is the
+     * entry of pfn plus k pages' worth of that field (no carry leaves the field: pfns stay far below its top).
+     */
+    static void fillConsecutive(long[] t, int i, long pte, int nr) {
+        for (int k = 0; k < nr; k++) t[i + k] = pte + ((long) k << Arch.PAGE_SHIFT);
     }
 
     /**
@@ -352,6 +364,54 @@ public final class PteOps {
 
     /** The first PTE of the last batch with MERGE flags applied. */
     public long batchPte() { return batchPte; }
+
+    /**
+     * folio_pte_batch_flags followed by get_and_clear_full_ptes of the run it found (the start of mprotect's
+     * modify_prot_start_ptes and of try_to_unmap_one's batch): returns nr, and {@link #clearedPte()} gives the first
+     * old value with A/D merged from the run. Counts exactly what the two calls count. Without contpte the entries are
+     * compared and cleared in one pass: an entry that extends the run is part of what get_and_clear_full_ptes clears,
+     * and the entry that ends it is left as it is.
+     */
+    public int getAndClearFolioPtes(long folioHead, long[] t, int i, long addr, long first, int maxNr, int flags) {
+        long pfn = arch.ptePfn(first);
+        maxNr = (int) Math.min(maxNr, folioHead + phys.folioNrPages(folioHead) - pfn);
+        if (contpte) {
+            // A contpte block that reaches maxNr is the whole batch: folio_pte_batch reads nothing more.
+            int nr = pteBatchHint(i, first) >= maxNr ? maxNr : folioPteBatch(folioHead, t, i, first, maxNr, flags);
+            batchPte = first;
+            clearedPte = getAndClearFullPtes(t, i, addr, nr);
+            return nr;
+        }
+        batchPte = first;
+        long raw = t[i];
+        boolean young = arch.pteYoung(raw);
+        boolean dirty = arch.pteDirty(raw);
+        long firstIgnored = clearIgnored(first, flags);
+        t[i] = 0;
+        int nr = 1;
+        while (nr < maxNr) {
+            long pte = t[i + nr];
+            long step = (long) nr << Arch.PAGE_SHIFT; // pfn + nr (see fillConsecutive)
+            if (pte != first + step) {
+                if (!arch.ptePresent(pte) || clearIgnored(pte, flags) != firstIgnored + step) break;
+                young |= arch.pteYoung(pte);
+                dirty |= arch.pteDirty(pte);
+            }
+            t[i + nr] = 0;
+            nr++;
+        }
+        // folio_pte_batch read every entry after the first up to the one that ended the run (or maxNr)
+        c.add(Event.PTE_READ, nr < maxNr ? nr : nr - 1);
+        if (nr > 1) c.inc(Event.PTE_BATCH_OP); else c.inc(Event.PTE_CLEAR_SINGLE);
+        c.add(Event.PTE_CLEAR, nr);
+        if (young) raw = arch.pteMkyoung(raw);
+        if (dirty) raw = arch.pteMkdirty(raw);
+        clearedPte = raw;
+        return nr;
+    }
+
+    /** The merged old value of the run the last {@link #getAndClearFolioPtes} cleared. */
+    public long clearedPte() { return clearedPte; }
 
     private long clearIgnored(long pte, int flags) {
         if ((flags & FPB_RESPECT_DIRTY) == 0) pte = arch.pteMkclean(pte);

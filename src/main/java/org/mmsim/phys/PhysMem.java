@@ -231,6 +231,19 @@ public final class PhysMem {
 
     public boolean pageAnonExclusive(long pfn) { return (flags[(int) pfn] & PG_ANON_EXCLUSIVE) != 0; }
 
+    /**
+     * The number of pages from {@code pfn} (at least 1, at most {@code max}) whose PageAnonExclusive equals that of
+     * {@code pfn}: the sub-batches of equal exclusivity that batched mprotect and swap-out work in.
+     */
+    public int anonExclusiveRun(long pfn, int max) {
+        short[] f = flags;
+        int p = (int) pfn;
+        int want = f[p] & PG_ANON_EXCLUSIVE;
+        int n = 1;
+        while (n < max && (f[p + n] & PG_ANON_EXCLUSIVE) == want) n++;
+        return n;
+    }
+
     public void setPageAnonExclusive(long pfn, boolean on) {
         if (on) flags[(int) pfn] |= PG_ANON_EXCLUSIVE; else flags[(int) pfn] &= (short) ~PG_ANON_EXCLUSIVE;
     }

@@ -25,6 +25,13 @@ public final class SwapCache {
     private SwapDevice device;
     private long[] slotPfn = new long[0];
     private final Map<Long, Long> folioSwap = new HashMap<>();
+    /**
+     * The folio that last entered the swap cache and its first slot: reclaim looks that folio's slot up right after
+     * (try_to_unmap, writeout), and a look-up in {@link #folioSwap} costs a boxed HashMap get. Forgotten whenever a
+     * folio leaves the cache or is split.
+     */
+    private long lastHead = -1;
+    private long lastOff = -1;
 
     public SwapCache(Counters counters, PhysMem phys) {
         this.counters = counters;
@@ -56,6 +63,7 @@ public final class SwapCache {
 
     /** folio-&gt;swap: the first slot of a swap-cache folio, or -1. */
     public long folioSwap(long head) {
+        if (head == lastHead) return lastOff;
         Long off = folioSwap.get(head);
         return off == null ? -1 : off;
     }
@@ -92,6 +100,8 @@ public final class SwapCache {
     private void enter(long head, long off, int nr) {
         for (int j = 0; j < nr; j++) slotPfn[(int) off + j] = head + j;
         folioSwap.put(head, off);
+        lastHead = head;
+        lastOff = off;
         phys.folioSet(head, PhysMem.PG_SWAPCACHE);
         phys.refAdd(head, nr);
         counters.inc(Event.SWAPCACHE_ADD);
@@ -100,6 +110,7 @@ public final class SwapCache {
     /** A swap-cache folio of nr pages was split to order 0: each page is now a folio caching its own slot. */
     public void splitCached(long head, int nr) {
         Long off = folioSwap.remove(head);
+        lastHead = -1;
         if (off == null) return;
         for (int j = 0; j < nr; j++) folioSwap.put(head + j, off + j);
     }
@@ -111,6 +122,7 @@ public final class SwapCache {
      */
     public int delete(long head) {
         Long off = folioSwap.remove(head);
+        lastHead = -1;
         if (off == null) throw new IllegalStateException("folio " + head + " is not in the swap cache");
         int nr = phys.folioNrPages(head);
         for (int j = 0; j < nr; j++) slotPfn[(int) (off + j)] = -1;

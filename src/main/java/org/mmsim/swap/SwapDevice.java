@@ -165,7 +165,7 @@ public final class SwapDevice {
         used--;
         fill[j] = 0;
         zero[j] = false;
-        data.remove(j);
+        if (!data.isEmpty()) data.remove(j);
     }
 
     // ---- contents ----------------------------------------------------------------------------------
@@ -173,7 +173,7 @@ public final class SwapDevice {
     /** Marks a slot as holding a zero-filled page (no I/O). */
     void markZero(long off) {
         int j = (int) off;
-        data.remove(j);
+        if (!data.isEmpty()) data.remove(j);
         fill[j] = 0;
         zero[j] = true;
     }
