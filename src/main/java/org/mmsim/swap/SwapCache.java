@@ -25,10 +25,20 @@ public final class SwapCache {
     private SwapDevice device;
     private long[] slotPfn = new long[0];
     private final Map<Long, Long> folioSwap = new HashMap<>();
+    /** The invariant checker's record of changed slots, or null. */
+    private org.mmsim.phys.IndexWatch watch;
 
     public SwapCache(Counters counters, PhysMem phys) {
         this.counters = counters;
         this.phys = phys;
+    }
+
+    /** Has {@code w} told of every slot whose swap count, cache mark or swap-cache folio changes; null for none. */
+    public void setWatch(org.mmsim.phys.IndexWatch w) { this.watch = w; }
+
+    private void touched(long off, int nr) {
+        org.mmsim.phys.IndexWatch w = watch;
+        if (w != null) for (int j = 0; j < nr; j++) w.touched(off + j);
     }
 
     /** The swap device, or null when the machine has none (the default, as on a machine without swap). */
@@ -90,6 +100,7 @@ public final class SwapCache {
     }
 
     private void enter(long head, long off, int nr) {
+        touched(off, nr);
         for (int j = 0; j < nr; j++) slotPfn[(int) off + j] = head + j;
         folioSwap.put(head, off);
         phys.folioSet(head, PhysMem.PG_SWAPCACHE);
@@ -101,6 +112,7 @@ public final class SwapCache {
     public void splitCached(long head, int nr) {
         Long off = folioSwap.remove(head);
         if (off == null) return;
+        touched(off, nr);
         for (int j = 0; j < nr; j++) folioSwap.put(head + j, off + j);
     }
 
@@ -113,6 +125,7 @@ public final class SwapCache {
         Long off = folioSwap.remove(head);
         if (off == null) throw new IllegalStateException("folio " + head + " is not in the swap cache");
         int nr = phys.folioNrPages(head);
+        touched(off, nr);
         for (int j = 0; j < nr; j++) slotPfn[(int) (off + j)] = -1;
         device.uncache(off, nr);
         phys.folioClear(head, PhysMem.PG_SWAPCACHE);
@@ -136,12 +149,14 @@ public final class SwapCache {
     /** folio_dup_swap for nr slots: one call, one cluster lock. */
     public void dup(long off, int nr) {
         counters.inc(Event.SWAP_DUP);
+        touched(off, nr);
         device.dup(off, nr);
     }
 
     /** folio_put_swap / swap_free_nr for nr slots: one call. */
     public void put(long off, int nr) {
         counters.inc(Event.SWAP_PUT);
+        touched(off, nr);
         device.put(off, nr);
     }
 
