@@ -28,45 +28,48 @@ final class CheckerCost {
     }
 
     static List<Row> run(String arch, FeatureSet kernel, List<Long> sizes, long fullMax) {
+        measure(arch, kernel, 4L << 20, 4L << 20); // warm-up: the first rows would otherwise time the interpreter
         List<Row> rows = new ArrayList<>();
-        for (long size : sizes) {
-            Machine m = new Machine(arch, kernel, 2 * size + (1L << 30), K64);
-            Checker c = Checker.attach(m.api.kernel());
-            c.checkChanges(); // the empty machine: the totals start here, no full check of the resident set needed
-            long base = 1L << 40;
-            m.touch(base, size);
-            c.checkChanges();
-            long spare = base + size + (1L << 30);
-            Machine.ok(m.api.mmap(spare, REPS * K64, Machine.RW, Machine.ANON | Uapi.MAP_FIXED_NOREPLACE, -1, 0), "mmap");
-            c.checkChanges();
-            long full = -1;
-            if (size <= fullMax) {
-                c.checkAll(); // warm-up
-                full = Long.MAX_VALUE;
-                for (int r = 0; r < 3; r++) full = Math.min(full, Machine.cpuTime(c::checkAll));
-            }
-            long[] fault = {Long.MAX_VALUE};
-            long[] mprotect = {Long.MAX_VALUE};
-            long[] poke = {Long.MAX_VALUE};
-            Checker.Work faultWork = null;
-            Checker.Work mprotectWork = null;
-            for (int r = 0; r < REPS; r++) {
-                m.api.poke(spare + r * K64, 1); // a fault: a new 64K folio
-                fault[0] = Math.min(fault[0], Machine.cpuTime(c::checkChanges));
-                faultWork = c.lastWork();
-                long a = base + size / 2 + r * K64;
-                Machine.ok(m.api.mprotect(a, K64, Uapi.PROT_READ), "mprotect");
-                mprotect[0] = Math.min(mprotect[0], Machine.cpuTime(c::checkChanges));
-                mprotectWork = c.lastWork();
-                Machine.ok(m.api.mprotect(a, K64, Machine.RW), "mprotect");
-                c.checkChanges();
-                m.api.poke(base + r * K64, 2); // a present, written page
-                poke[0] = Math.min(poke[0], Machine.cpuTime(c::checkChanges));
-            }
-            c.checkAll(); // everything the runs above left must hold
-            c.detach();
-            rows.add(new Row(arch, size, size / 4096, full, fault[0], mprotect[0], poke[0], faultWork, mprotectWork));
-        }
+        for (long size : sizes) rows.add(measure(arch, kernel, size, fullMax));
         return rows;
+    }
+
+    private static Row measure(String arch, FeatureSet kernel, long size, long fullMax) {
+        Machine m = new Machine(arch, kernel, 2 * size + (1L << 30), K64);
+        Checker c = Checker.attach(m.api.kernel());
+        c.checkChanges(); // the empty machine: the totals start here, no full check of the resident set needed
+        long base = 1L << 40;
+        m.touch(base, size);
+        c.checkChanges();
+        long spare = base + size + (1L << 30);
+        Machine.ok(m.api.mmap(spare, REPS * K64, Machine.RW, Machine.ANON | Uapi.MAP_FIXED_NOREPLACE, -1, 0), "mmap");
+        c.checkChanges();
+        long full = -1;
+        if (size <= fullMax) {
+            c.checkAll(); // warm-up
+            full = Long.MAX_VALUE;
+            for (int r = 0; r < 3; r++) full = Math.min(full, Machine.cpuTime(c::checkAll));
+        }
+        long fault = Long.MAX_VALUE;
+        long mprotect = Long.MAX_VALUE;
+        long poke = Long.MAX_VALUE;
+        Checker.Work faultWork = null;
+        Checker.Work mprotectWork = null;
+        for (int r = 0; r < REPS; r++) {
+            m.api.poke(spare + r * K64, 1); // a fault: a new 64K folio
+            fault = Math.min(fault, Machine.cpuTime(c::checkChanges));
+            faultWork = c.lastWork();
+            long a = base + (size / 2 + r * K64) % size;
+            Machine.ok(m.api.mprotect(a, K64, Uapi.PROT_READ), "mprotect");
+            mprotect = Math.min(mprotect, Machine.cpuTime(c::checkChanges));
+            mprotectWork = c.lastWork();
+            Machine.ok(m.api.mprotect(a, K64, Machine.RW), "mprotect");
+            c.checkChanges();
+            m.api.poke(base + r * K64, 2); // a present, written page
+            poke = Math.min(poke, Machine.cpuTime(c::checkChanges));
+        }
+        c.checkAll(); // everything the runs above left must hold
+        c.detach();
+        return new Row(arch, size, size / 4096, full, fault, mprotect, poke, faultWork, mprotectWork);
     }
 }

@@ -297,11 +297,13 @@ public final class Checker {
         } else {
             long[] pt = env.tables.get(arch.entryTableId(entry));
             checkTableNeeded(mm, 3, addr);
+            Vma v = null; // the VMA of the previous entry: most tables lie in one
             for (int i = 0; i < 512; i++) {
                 long e = pt[i];
                 if (e == 0) continue;
                 long a = addr + ((long) i << Arch.PAGE_SHIFT);
-                if (arch.pteIsSwap(e)) checkSwapPte(mm, a, e); else checkPte(mm, a, e);
+                if (v == null || a < v.start() || a >= v.end()) v = mm.vmaLookup(a);
+                if (arch.pteIsSwap(e)) checkSwapPte(v, a, e); else checkPte(v, a, e);
             }
             if (arch.hasContpte()) checkContBlocks(addr, pt);
         }
@@ -371,8 +373,8 @@ public final class Checker {
         checkOwner(v, addr, head);
     }
 
-    private void checkPte(Mm mm, long addr, long pte) {
-        Vma v = mm.vmaLookup(addr);
+    /** A present PTE at addr; {@code v} is the VMA containing addr, or null. */
+    private void checkPte(Vma v, long addr, long pte) {
         if (v == null) fail("PTE %x at 0x%x outside any VMA", pte, addr);
         checkProt(v, addr, pte);
         long pfn = arch.ptePfn(pte);
@@ -396,9 +398,9 @@ public final class Checker {
         checkRmap(v, addr, pfn);
     }
 
-    /** A swap PTE names a slot in use on the device (its count is checked per slot). */
-    private void checkSwapPte(Mm mm, long addr, long pte) {
-        if (mm.vmaLookup(addr) == null) fail("swap PTE %x at 0x%x outside any VMA", pte, addr);
+    /** A swap PTE at addr names a slot in use on the device (its count is checked per slot); {@code v} as above. */
+    private void checkSwapPte(Vma v, long addr, long pte) {
+        if (v == null) fail("swap PTE %x at 0x%x outside any VMA", pte, addr);
         SwapDevice dev = swap.device();
         if (dev == null) fail("swap PTE %x at 0x%x but the machine has no swap device", pte, addr);
         long off = arch.swpOffset(pte);

@@ -48,6 +48,9 @@ final class Tracker implements MmEnv.Watch, Checker.Sink {
     private int saved;
     /** While counting entries: mark every frame and slot they name (no "before" to compare with). */
     private boolean markAll;
+    /** The folio {@link #markFolio} marked last: [lastHead, lastEnd). */
+    private long lastHead = -1;
+    private long lastEnd = -1;
 
     /** The running totals of one process and the ranges touched since the last check. */
     static final class Book extends Checker.Tally {
@@ -132,6 +135,7 @@ final class Tracker implements MmEnv.Watch, Checker.Sink {
 
     /** Takes the "before" of [lo, hi), which no earlier report of this call covered, out of the totals. */
     private void before(Mm mm, Book b, long lo, long hi) {
+        forgetFolio(); // the call may have changed folios since the last walk
         c.walk(mm, lo, hi, new Checker.TableVisitor() {
             @Override public void upper(int level, long base) {
                 // an upper table spans many ranges: its "before" is taken with the first of them
@@ -172,7 +176,29 @@ final class Tracker implements MmEnv.Watch, Checker.Sink {
     private void markEntry(long e) {
         if (e == 0) return;
         if (c.arch.pteIsSwap(e)) slots.mark(c.arch.swpOffset(e));
-        else if (!c.arch.pteSpecial(e)) frames.mark(c.arch.ptePfn(e));
+        else if (!c.arch.pteSpecial(e)) markFolio(c.arch.ptePfn(e));
+    }
+
+    /**
+     * Marks the folio of a mapped page by its head, once for a run of its pages: the folio last marked is
+     * remembered while the state cannot change (one "before" walk, one check; {@link #forgetFolio} in between).
+     */
+    private void markFolio(long pfn) {
+        if (pfn >= lastHead && pfn < lastEnd) return;
+        PhysMem phys = c.phys;
+        if (!phys.isInUse(pfn)) {
+            frames.mark(pfn);
+            forgetFolio();
+            return;
+        }
+        lastHead = phys.folioHead(pfn);
+        lastEnd = lastHead + phys.folioNrPages(lastHead);
+        frames.mark(lastHead);
+    }
+
+    private void forgetFolio() {
+        lastHead = -1;
+        lastEnd = -1;
     }
 
     /** True if one of the disjoint ranges of {@code m} intersects [lo, hi). */
@@ -195,7 +221,7 @@ final class Tracker implements MmEnv.Watch, Checker.Sink {
         m.put(lo, hi);
     }
 
-    @Override public void pte(long pfn, int sign) { if (markAll) frames.mark(pfn); }
+    @Override public void pte(long pfn, int sign) { if (markAll) markFolio(pfn); }
 
     @Override public void pmd(long head, int sign) { if (markAll) frames.mark(head); }
 
@@ -209,6 +235,7 @@ final class Tracker implements MmEnv.Watch, Checker.Sink {
     /** Checks what changed since the last check and returns what it looked at; throws {@link InvariantViolation}. */
     Checker.Work check() {
         baselined = false;
+        forgetFolio();
         if (c.swap.device() != device) resetSlots(); // swapon or swapoff: only allowed with no slot in use
         Set<Mm> live = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         long tables = 0;
@@ -300,20 +327,21 @@ final class Tracker implements MmEnv.Watch, Checker.Sink {
     private int checkFrames() {
         PhysMem phys = c.phys;
         int[] pages = new int[1 << PhysMem.MAX_ORDER];
+        boolean swapCache = !c.swap.folios().isEmpty();
         try {
             for (int k = 0; k < frames.size(); k++) {
                 long pfn = frames.get(k);
                 if (pfn < 1L << PhysMem.MAX_ORDER) continue; // the zero page and the huge zero folio
                 if (!phys.isInUse(pfn)) {
                     c.checkFreeFrame(pfn);
-                    if (c.swap.folioSwap(pfn) >= 0) Checker.fail("swap cache holds pfn %d, which is not a live folio", pfn);
+                    if (swapCache && c.swap.folioSwap(pfn) >= 0) Checker.fail("swap cache holds pfn %d, which is not a live folio", pfn);
                     continue;
                 }
                 long head = phys.folioHead(pfn);
                 if (!checked.mark(head)) continue;
                 int pmds = c.mappingsByRmap(head, pages);
                 c.checkFolio(head, pages, pmds, c.cacheRefsByLookup(head));
-                long off = c.swap.folioSwap(head);
+                long off = swapCache ? c.swap.folioSwap(head) : -1;
                 if (off >= 0) c.checkSwapCacheFolio(head, off);
             }
             return checked.size();
