@@ -18,7 +18,8 @@ import org.mmsim.workload.MemoryApi;
 /**
  * {@code mmsim bench}: the simulator's own speed and memory. Sections: the seed workloads on the model and the
  * live kernel (model/host wall-time ratio), ns per PTE of the batched bulk paths, the scaling table (bytes of heap
- * per resident page and ns per PTE from 1 MiB up), and the cost of one invariant-checker call. Every figure is
+ * per resident page and ns per PTE from 1 MiB up), and the cost of the invariant checker (a full check, and the
+ * incremental check after one call, by resident size). Every figure is
  * measured in this run; nothing is computed from field sizes.
  */
 public final class Bench {
