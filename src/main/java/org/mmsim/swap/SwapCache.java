@@ -32,10 +32,20 @@ public final class SwapCache {
      */
     private long lastHead = -1;
     private long lastOff = -1;
+    /** The invariant checker's record of changed slots, or null. */
+    private org.mmsim.phys.IndexWatch watch;
 
     public SwapCache(Counters counters, PhysMem phys) {
         this.counters = counters;
         this.phys = phys;
+    }
+
+    /** Has {@code w} told of every slot whose swap count, cache mark or swap-cache folio changes; null for none. */
+    public void setWatch(org.mmsim.phys.IndexWatch w) { this.watch = w; }
+
+    private void touched(long off, int nr) {
+        org.mmsim.phys.IndexWatch w = watch;
+        if (w != null) for (int j = 0; j < nr; j++) w.touched(off + j);
     }
 
     /** The swap device, or null when the machine has none (the default, as on a machine without swap). */
@@ -98,6 +108,7 @@ public final class SwapCache {
     }
 
     private void enter(long head, long off, int nr) {
+        touched(off, nr);
         for (int j = 0; j < nr; j++) slotPfn[(int) off + j] = head + j;
         folioSwap.put(head, off);
         lastHead = head;
@@ -112,6 +123,7 @@ public final class SwapCache {
         Long off = folioSwap.remove(head);
         lastHead = -1;
         if (off == null) return;
+        touched(off, nr);
         for (int j = 0; j < nr; j++) folioSwap.put(head + j, off + j);
     }
 
@@ -125,6 +137,7 @@ public final class SwapCache {
         lastHead = -1;
         if (off == null) throw new IllegalStateException("folio " + head + " is not in the swap cache");
         int nr = phys.folioNrPages(head);
+        touched(off, nr);
         for (int j = 0; j < nr; j++) slotPfn[(int) (off + j)] = -1;
         device.uncache(off, nr);
         phys.folioClear(head, PhysMem.PG_SWAPCACHE);
@@ -148,12 +161,14 @@ public final class SwapCache {
     /** folio_dup_swap for nr slots: one call, one cluster lock. */
     public void dup(long off, int nr) {
         counters.inc(Event.SWAP_DUP);
+        touched(off, nr);
         device.dup(off, nr);
     }
 
     /** folio_put_swap / swap_free_nr for nr slots: one call. */
     public void put(long off, int nr) {
         counters.inc(Event.SWAP_PUT);
+        touched(off, nr);
         device.put(off, nr);
     }
 

@@ -22,6 +22,7 @@ import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
+import org.mmsim.check.Checker;
 import org.mmsim.arch.Arch;
 import org.mmsim.workload.SimBackend;
 import org.mmsim.workload.Segfault;
@@ -162,7 +163,7 @@ class MremapPropertiesTest {
     }
 
     static List<String> run(Arch arch, FeatureSet fs, boolean thp, List<Op> ops) {
-        SimBackend b = new SimBackend(arch, fs, true);
+        SimBackend b = new SimBackend(arch, fs, Checker.Mode.CROSS);
         b.set("mthp 64K", "always");
         b.set("thp", thp ? "always" : "never");
         List<String> log = new ArrayList<>();
@@ -304,7 +305,7 @@ class MremapPropertiesTest {
             for (int mask = 0; mask < SUBSETS; mask++) {
                 EnumSet<Feature> on = EnumSet.noneOf(Feature.class);
                 for (int f = 0; f < FEATURES.length; f++) if ((mask & (1 << f)) != 0) on.add(FEATURES[f]);
-                SimBackend b = new SimBackend(arch, FeatureSet.of(on), true);
+                SimBackend b = new SimBackend(arch, FeatureSet.of(on), Checker.Mode.CROSS);
                 List<String> log = runBig(b, thp, ops);
                 if (reference == null) {
                     reference = log;
