@@ -1,9 +1,11 @@
-# Sourced by ./mmsim: the JVM's ahead-of-time cache (JDK 25: JEP 483 classes loaded and linked ahead of time,
-# JEP 515 method profiles, created in one step as JEP 514 allows), so that a run spends less of its first second
-# loading classes and profiling before the JIT compiles (docs/performance.md: 15-30 % less CPU in short runs). It is
-# created by a training run of the seed workloads, scaled down, on both modelled architectures (no host backend),
-# once per build: again whenever the jar is newer than the cache or another JDK runs mmsim. If the cache cannot be
-# created, mmsim says so once per build and runs without it. MMSIM_AOT=0 turns it off.
+# Sourced by ./mmsim: the JVM's ahead-of-time cache (JEP 483: mmsim's classes and its libraries' loaded and linked
+# ahead of time; created in one step as JEP 514 allows), so that a run spends less of its first second loading
+# classes (docs/performance.md: 10-20 % less CPU in short runs). It is created by a training run of the seed
+# workloads, scaled down, on both modelled architectures (no host backend), once per build: again whenever the
+# jar is newer than the cache or another JDK runs mmsim. Method profiles (JEP 515) are NOT recorded: a profile
+# trained on both architectures in one JVM is the JIT profile pollution of docs/performance.md, and with it the
+# x86_64 mremap bulk path ran at 120-300 ns/PTE instead of 8 (measured). If the cache cannot be created, mmsim says
+# so once per build and runs without it. MMSIM_AOT=0 turns it off.
 #
 # mmsim_aot_cache DIR JAR CLASSPATH sets the array MMSIM_AOT_OPTS to the JVM options that use the cache (or none).
 mmsim_aot_cache() {
@@ -19,7 +21,7 @@ mmsim_aot_cache() {
     if [ -f "$failed" ] && [ ! "$jar" -nt "$failed" ] && [ "$(cat "$failed")" = "$jdk" ]; then return 0; fi
     echo "mmsim: creating the JVM's AOT cache for this build (target/mmsim.aot, a few seconds, once)..." >&2
     local tmp="$aot.$$.tmp"
-    if "$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$tmp" \
+    if "$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$tmp" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
          --enable-native-access=ALL-UNNAMED -cp "$cp" org.mmsim.cli.Main \
          bench --quick --only workloads --in-process --target x86_64,arm64 --warm-runs 0 >"$log" 2>&1 \
        && [ -s "$tmp" ]; then
