@@ -25,13 +25,11 @@ mmsim_aot_cache() {
          --enable-native-access=ALL-UNNAMED -cp "$cp" org.mmsim.cli.Main \
          bench --quick --only workloads --in-process --target x86_64,arm64 --warm-runs 0 >"$log" 2>&1 \
        && [ -s "$tmp" ]; then
-      mv -f "$tmp" "$aot"
-      printf '%s\n' "$jdk" >"$stamp"
       rm -f "$tmp.config" "$failed" "$log"
-      fresh=1
+      if mv -f "$tmp" "$aot" 2>/dev/null && printf '%s\n' "$jdk" 2>/dev/null >"$stamp"; then fresh=1; fi
     else
       rm -f "$tmp" "$tmp.config"
-      printf '%s\n' "$jdk" >"$failed"
+      printf '%s\n' "$jdk" 2>/dev/null >"$failed" || true
       echo "mmsim: could not create the AOT cache (see target/aot-build.log); running without it" >&2
     fi
   fi
