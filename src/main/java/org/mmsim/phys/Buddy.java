@@ -85,7 +85,10 @@ final class Buddy {
 
     private long takeLowest(int k) {
         long[] b = bits[k];
-        for (int w = cursor[k]; w < b.length; w++) {
+        // Only words below the high-water mark can hold a free block: the arrays grow by doubling, so their upper
+        // half is often empty, and scanning it on every miss made each allocation cost O(memory touched).
+        int end = (int) Math.min(b.length, ((hwm >>> k) + 63) >>> 6);
+        for (int w = cursor[k]; w < end; w++) {
             long word = b[w];
             if (word != 0) {
                 cursor[k] = w;
@@ -95,7 +98,7 @@ final class Buddy {
                 return idx << k;
             }
         }
-        cursor[k] = b.length;
+        cursor[k] = Math.max(cursor[k], end);
         return -1;
     }
 
