@@ -52,7 +52,7 @@ public final class UserAccess {
             }
             long pfn = pmds != null ? resolvePfn(mm, pmds, a, write) : -1;
             // no usable entry (a missing PMD table has none either): fault without walking again first
-            if (pfn < 0) pfn = faultIn(mm, a, write);
+            if (pfn < 0) pfn = faultIn(mm, pmds, a, write);
             int off = (int) (a - page);
             int n = (int) (Math.min(end, page + Arch.PAGE_SIZE) - a);
             v.visit(pfn, off, n, a - addr);
@@ -63,15 +63,21 @@ public final class UserAccess {
     /** The pfn that addr reaches with this access, faulting as needed; throws {@link Stop}. */
     public static long resolve(Mm mm, long addr, boolean write) {
         long pfn = resolvePfn(mm, addr, write);
-        return pfn >= 0 ? pfn : faultIn(mm, addr, write);
+        return pfn >= 0 ? pfn : faultIn(mm, null, addr, write);
     }
 
-    /** {@link #resolve} after a walk that found no entry allowing the access: fault, walk again, until it does. */
-    private static long faultIn(Mm mm, long addr, boolean write) {
+    /**
+     * {@link #resolve} after a walk that found no entry allowing the access: fault, walk again, until it does.
+     * {@code pmds} is the PMD table of addr if the caller has it (it stays valid across faults, see {@link #access}),
+     * else null.
+     */
+    private static long faultIn(Mm mm, long[] pmds, long addr, boolean write) {
+        long[] m = pmds;
         for (int tries = 0; tries < 8; tries++) {
             int r = Fault.handle(mm, addr, write);
             if (r != Fault.OK) throw new Stop(addr, r);
-            long pfn = resolvePfn(mm, addr, write);
+            if (m == null) m = mm.pt.pmdTable(addr, false);
+            long pfn = m == null ? -1 : resolvePfn(mm, m, addr, write);
             if (pfn >= 0) return pfn;
         }
         throw new IllegalStateException("fault at 0x" + Long.toHexString(addr) + " did not converge");
