@@ -37,7 +37,7 @@ public final class Fault {
             int r = hugePmdFault(mm, v, m, mi, haddr, write);
             if (r != -1) return r;
         }
-        long[] t = mm.pt.pteTable(addr, true);
+        long[] t = mm.pt.pteTable(m, mi, true);
         int i = PageTables.pteIndex(addr);
         env.counters.inc(Event.PTL_LOCK);
         long pte = env.pte.ptepGet(t, i);

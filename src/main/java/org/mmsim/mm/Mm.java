@@ -18,6 +18,9 @@ public final class Mm {
     final MmEnv env;
     final PageTables pt;
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    // The VMA the last vma_lookup found (what the kernel's per-thread vmacache once kept): faults and accesses come
+    // in runs on one VMA. Forgotten whenever the tree changes; a VMA shrunk in place is checked by its bounds.
+    private Vma lastFound;
     /** MM_ANONPAGES. */
     long anonRss;
     /** MM_SWAPENTS. */
@@ -75,9 +78,11 @@ public final class Mm {
     /** vma_lookup: the VMA containing addr, or null. */
     public Vma vmaLookup(long addr) {
         env.counters.inc(Event.VMA_LOOKUP);
+        Vma last = lastFound;
+        if (last != null && last.start <= addr && addr < last.end) return last;
         Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
         if (e == null || e.getValue().end <= addr) return null;
-        return e.getValue();
+        return lastFound = e.getValue();
     }
 
     /** find_vma: the first VMA with end &gt; addr, or null. */
@@ -126,15 +131,18 @@ public final class Mm {
     }
 
     void insert(Vma v) {
+        lastFound = null;
         vmas.put(v.start, v);
     }
 
     void remove(Vma v) {
+        lastFound = null;
         vmas.remove(v.start);
     }
 
     /** Re-keys a VMA whose start changed (call with its old start). */
     void rekey(Vma v, long oldStart) {
+        lastFound = null;
         vmas.remove(oldStart);
         vmas.put(v.start, v);
     }

@@ -51,7 +51,8 @@ public final class UserAccess {
                 pmdsGiB = gib;
             }
             long pfn = pmds != null ? resolvePfn(mm, pmds, a, write) : -1;
-            if (pfn < 0) pfn = resolve(mm, a, write);
+            // no usable entry (a missing PMD table has none either): fault without walking again first
+            if (pfn < 0) pfn = faultIn(mm, pmds, a, write);
             int off = (int) (a - page);
             int n = (int) (Math.min(end, page + Arch.PAGE_SIZE) - a);
             v.visit(pfn, off, n, a - addr);
@@ -61,11 +62,23 @@ public final class UserAccess {
 
     /** The pfn that addr reaches with this access, faulting as needed; throws {@link Stop}. */
     public static long resolve(Mm mm, long addr, boolean write) {
+        long pfn = resolvePfn(mm, addr, write);
+        return pfn >= 0 ? pfn : faultIn(mm, null, addr, write);
+    }
+
+    /**
+     * {@link #resolve} after a walk that found no entry allowing the access: fault, walk again, until it does.
+     * {@code pmds} is the PMD table of addr if the caller has it (it stays valid across faults, see {@link #access}),
+     * else null.
+     */
+    private static long faultIn(Mm mm, long[] pmds, long addr, boolean write) {
+        long[] m = pmds;
         for (int tries = 0; tries < 8; tries++) {
-            long pfn = resolvePfn(mm, addr, write);
-            if (pfn >= 0) return pfn;
             int r = Fault.handle(mm, addr, write);
             if (r != Fault.OK) throw new Stop(addr, r);
+            if (m == null) m = mm.pt.pmdTable(addr, false);
+            long pfn = m == null ? -1 : resolvePfn(mm, m, addr, write);
+            if (pfn >= 0) return pfn;
         }
         throw new IllegalStateException("fault at 0x" + Long.toHexString(addr) + " did not converge");
     }

@@ -58,8 +58,11 @@ public final class PageTables {
      */
     public long[] pteTable(long addr, boolean alloc) {
         long[] m = pmdTable(addr, alloc);
-        if (m == null) return null;
-        int mi = pmdIndex(addr);
+        return m == null ? null : pteTable(m, pmdIndex(addr), alloc);
+    }
+
+    /** {@link #pteTable(long, boolean)} below PMD table {@code m} already looked up, at its entry {@code mi}. */
+    public long[] pteTable(long[] m, int mi, boolean alloc) {
         if (m[mi] == 0) {
             if (!alloc) return null;
             m[mi] = arch.mkTableEntry(store.alloc());

@@ -17,6 +17,8 @@ final class Buddy {
     private long capacity;
     private final long[][] bits = new long[MAX_ORDER + 1][];
     private final int[] cursor = new int[MAX_ORDER + 1];
+    // free blocks per order: an order with none is skipped without scanning its bitmap
+    private final long[] count = new long[MAX_ORDER + 1];
     private long hwm;
     private long free;
 
@@ -77,26 +79,32 @@ final class Buddy {
             long mask = 1L << idx;
             if (w >= b.length || (b[w] & mask) == 0) break;
             b[w] &= ~mask;
+            count[order]--;
             pfn &= ~(1L << order);
             order++;
         }
         setBit(order, pfn >>> order);
     }
 
+    /**
+     * Takes the lowest free block of order k, or -1. The cursor is a lower bound of the lowest set word, so the scan
+     * runs from it to the first block; an order with no free block is not scanned at all (scanning its bitmap to the
+     * end on every miss made an order-0 allocation cost O(memory touched)).
+     */
     private long takeLowest(int k) {
+        if (count[k] == 0) return -1;
         long[] b = bits[k];
-        for (int w = cursor[k]; w < b.length; w++) {
+        for (int w = cursor[k]; ; w++) {
             long word = b[w];
             if (word != 0) {
                 cursor[k] = w;
                 int bit = Long.numberOfTrailingZeros(word);
                 b[w] = word & ~(1L << bit);
+                count[k]--;
                 long idx = ((long) w << 6) + bit;
                 return idx << k;
             }
         }
-        cursor[k] = b.length;
-        return -1;
     }
 
     private void setBit(int k, long idx) {
@@ -104,6 +112,7 @@ final class Buddy {
         long[] b = bits[k];
         if (w >= b.length) b = bits[k] = Arrays.copyOf(b, Math.max(w + 1, b.length * 2));
         b[w] |= 1L << idx;
+        count[k]++;
         if (w < cursor[k]) cursor[k] = w;
     }
 }

@@ -37,6 +37,56 @@ class BuddyTest {
         for (long i = 1024; i < hw; i += 1024) assertTrue(b.alloc(10) >= 0);
     }
 
+    /**
+     * The allocator hands out the lowest free block of the smallest fitting order (runs are deterministic): checked
+     * against a naive free list over a random mix that grows the high-water mark, frees, and refills holes.
+     */
+    @Test
+    void takesTheLowestBlockOfTheSmallestFittingOrder() {
+        Buddy b = new Buddy(1024, 1024 * 256);
+        // the reference: free blocks per order as sorted sets, split and merged by hand
+        List<java.util.TreeSet<Long>> ref = new ArrayList<>();
+        for (int k = 0; k <= Buddy.MAX_ORDER; k++) ref.add(new java.util.TreeSet<>());
+        long[] hwm = {1024};
+        Random r = new Random(7);
+        List<long[]> live = new ArrayList<>();
+        for (int i = 0; i < 20000; i++) {
+            if (live.isEmpty() || r.nextInt(5) > 1) {
+                int order = r.nextInt(4) == 0 ? r.nextInt(11) : 0;
+                long want = refAlloc(ref, hwm, 1024 * 256, order);
+                long got = b.alloc(order);
+                assertEquals(want, got, "allocation " + i + " of order " + order);
+                if (got >= 0) live.add(new long[] {got, order});
+            } else {
+                long[] l = live.remove(r.nextInt(live.size()));
+                b.free(l[0], (int) l[1]);
+                refFree(ref, l[0], (int) l[1]);
+            }
+        }
+    }
+
+    private static long refAlloc(List<java.util.TreeSet<Long>> ref, long[] hwm, long cap, int order) {
+        for (;;) {
+            for (int k = order; k <= Buddy.MAX_ORDER; k++) {
+                if (ref.get(k).isEmpty()) continue;
+                long block = ref.get(k).pollFirst();
+                for (int j = k - 1; j >= order; j--) ref.get(j).add(block + (1L << j));
+                return block;
+            }
+            if (hwm[0] + 1024 > cap) return -1;
+            ref.get(Buddy.MAX_ORDER).add(hwm[0]);
+            hwm[0] += 1024;
+        }
+    }
+
+    private static void refFree(List<java.util.TreeSet<Long>> ref, long pfn, int order) {
+        while (order < Buddy.MAX_ORDER && ref.get(order).remove(pfn ^ (1L << order))) {
+            pfn &= ~(1L << order);
+            order++;
+        }
+        ref.get(order).add(pfn);
+    }
+
     @Test
     void exhaustedMemoryReturnsMinusOne() {
         Buddy b = new Buddy(1024, 2048);
