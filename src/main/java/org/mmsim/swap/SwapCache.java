@@ -1,6 +1,7 @@
 package org.mmsim.swap;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -24,14 +25,8 @@ public final class SwapCache {
     private final PhysMem phys;
     private SwapDevice device;
     private long[] slotPfn = new long[0];
-    private final Map<Long, Long> folioSwap = new HashMap<>();
-    /**
-     * The folio that last entered the swap cache and its first slot: reclaim looks that folio's slot up right after
-     * (try_to_unmap, writeout), and a look-up in {@link #folioSwap} costs a boxed HashMap get. Forgotten whenever a
-     * folio leaves the cache or is split.
-     */
-    private long lastHead = -1;
-    private long lastOff = -1;
+    /** folio-&gt;swap of every swap-cache folio, by head pfn. */
+    private final FolioSlots folioSwap = new FolioSlots();
 
     public SwapCache(Counters counters, PhysMem phys) {
         this.counters = counters;
@@ -62,11 +57,7 @@ public final class SwapCache {
     }
 
     /** folio-&gt;swap: the first slot of a swap-cache folio, or -1. */
-    public long folioSwap(long head) {
-        if (head == lastHead) return lastOff;
-        Long off = folioSwap.get(head);
-        return off == null ? -1 : off;
-    }
+    public long folioSwap(long head) { return folioSwap.get(head); }
 
     /** The slot of one page of a swap-cache folio (folio_page_swap_entry), or -1. */
     public long pageSwap(long pfn) {
@@ -80,8 +71,12 @@ public final class SwapCache {
         return off >= 0 && off < slotPfn.length ? slotPfn[(int) off] : -1;
     }
 
-    /** Every swap-cache folio head with its first slot (the checker reads it). */
-    public Map<Long, Long> folios() { return java.util.Collections.unmodifiableMap(folioSwap); }
+    /** Every swap-cache folio head with its first slot: a copy (the checker and direct reclaim read it). */
+    public Map<Long, Long> folios() {
+        Map<Long, Long> all = new HashMap<>(2 * folioSwap.size());
+        folioSwap.forEach(all::put);
+        return Collections.unmodifiableMap(all);
+    }
 
     /**
      * folio_alloc_swap: a naturally aligned run of slots for the whole folio, and the folio enters the swap cache
@@ -100,8 +95,6 @@ public final class SwapCache {
     private void enter(long head, long off, int nr) {
         for (int j = 0; j < nr; j++) slotPfn[(int) off + j] = head + j;
         folioSwap.put(head, off);
-        lastHead = head;
-        lastOff = off;
         phys.folioSet(head, PhysMem.PG_SWAPCACHE);
         phys.refAdd(head, nr);
         counters.inc(Event.SWAPCACHE_ADD);
@@ -109,9 +102,8 @@ public final class SwapCache {
 
     /** A swap-cache folio of nr pages was split to order 0: each page is now a folio caching its own slot. */
     public void splitCached(long head, int nr) {
-        Long off = folioSwap.remove(head);
-        lastHead = -1;
-        if (off == null) return;
+        long off = folioSwap.remove(head);
+        if (off < 0) return;
         for (int j = 0; j < nr; j++) folioSwap.put(head + j, off + j);
     }
 
@@ -121,9 +113,8 @@ public final class SwapCache {
      * the caller frees the folio at zero.
      */
     public int delete(long head) {
-        Long off = folioSwap.remove(head);
-        lastHead = -1;
-        if (off == null) throw new IllegalStateException("folio " + head + " is not in the swap cache");
+        long off = folioSwap.remove(head);
+        if (off < 0) throw new IllegalStateException("folio " + head + " is not in the swap cache");
         int nr = phys.folioNrPages(head);
         for (int j = 0; j < nr; j++) slotPfn[(int) (off + j)] = -1;
         device.uncache(off, nr);
