@@ -1,8 +1,7 @@
 package org.mmsim.mm;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Arrays;
 import java.util.List;
 
 import org.mmsim.arch.Arch;
@@ -49,7 +48,7 @@ final class Vmscan {
                 if (head == PhysMem.HUGE_ZERO_PFN) return true;
                 if (!Rmap.mappedOnlyBy(env, head, mm)) return true; // folio_maybe_mapped_shared
                 if (!whole) return false; // split the mapping; the PTE level splits the folio
-                Deque<Long> list = new ArrayDeque<>();
+                FolioList list = new FolioList();
                 list.add(head);
                 shrinkFolioList(env, list);
                 return true;
@@ -100,7 +99,7 @@ final class Vmscan {
         Arch arch = env.arch;
         PteOps ops = env.pte;
         PhysMem phys = env.phys;
-        Deque<Long> list = new ArrayDeque<>();
+        FolioList list = new FolioList();
         env.counters.inc(Event.PTL_LOCK);
         int i = PageTables.pteIndex(start);
         int last = i + (int) ((end - start) >>> Arch.PAGE_SHIFT);
@@ -193,7 +192,7 @@ final class Vmscan {
     }
 
     /** shrink_folio_list for the isolated folios (ignore_references, may_swap, may_unmap, may_writepage). */
-    private static void shrinkFolioList(MmEnv env, Deque<Long> list) {
+    private static void shrinkFolioList(MmEnv env, FolioList list) {
         PhysMem phys = env.phys;
         SwapCache sc = env.swap;
         TryToUnmap.FlushBatch batch = new TryToUnmap.FlushBatch();
@@ -236,6 +235,34 @@ final class Vmscan {
             env.counters.add(Event.PGRECLAIM, nr);
         }
         batch.flush(env); // try_to_unmap_flush before the folios are freed
+    }
+
+    /** The isolated folios, by head pfn, in reclaim order: taken from the front; split tails go back in front. */
+    private static final class FolioList {
+        private long[] heads = new long[64];
+        private int first;
+        private int end;
+
+        boolean isEmpty() { return first == end; }
+
+        void add(long head) {
+            if (end == heads.length) heads = Arrays.copyOf(heads, 2 * heads.length);
+            heads[end++] = head;
+        }
+
+        long poll() { return heads[first++]; }
+
+        void addFirst(long head) {
+            if (first == 0) {
+                long[] bigger = new long[2 * heads.length + 1];
+                int room = bigger.length - heads.length;
+                System.arraycopy(heads, 0, bigger, room, end);
+                heads = bigger;
+                first += room;
+                end += room;
+            }
+            heads[--first] = head;
+        }
     }
 
     /**
