@@ -32,9 +32,10 @@ public final class Rmap {
 
         /**
          * {@code nr} PTE mappings of consecutive pages from {@code pfn} at consecutive addresses from {@code addr}
-         * in one PTE table of {@code vma}: one call per page unless the visitor takes runs. Return false to stop.
+         * in {@code table}, a PTE table of {@code vma}: one call per page unless the visitor takes runs. Return
+         * false to stop.
          */
-        default boolean mappingRun(Mm mm, Vma vma, long addr, long pfn, int nr) {
+        default boolean mappingRun(Mm mm, Vma vma, long addr, long pfn, int nr, long[] table) {
             for (int k = 0; k < nr; k++) {
                 if (!mapping(mm, vma, addr + ((long) k << Arch.PAGE_SHIFT), pfn + k, false)) return false;
             }
@@ -92,7 +93,7 @@ public final class Rmap {
                         int max = (int) Math.min(to - idx, Arch.PTRS_PER_TABLE - pi);
                         int run = 1;
                         while (run < max && mapsPage(arch, pt[pi + run], want + run)) run++;
-                        if (!visitor.mappingRun(mm, v, addr, want, run)) return;
+                        if (!visitor.mappingRun(mm, v, addr, want, run, pt)) return;
                         idx += run - 1;
                     }
                 }

@@ -31,8 +31,12 @@ import org.mmsim.swap.SwapDevice;
 final class TryToUnmap {
     private TryToUnmap() {}
 
-    /** One mapping of a folio found by the rmap walk: {@code pages} PTEs from {@code addr} in {@code vma} of {@code mm}. */
-    record Mapping(Mm mm, Vma vma, long addr, int pages) { }
+    /**
+     * One mapping of a folio found by the rmap walk: {@code pages} PTEs from {@code addr} in {@code vma} of
+     * {@code mm}, in the PTE table {@code table} the walk read them from (null for a PMD mapping). Reclaim frees no
+     * page table, so the table is still the one there when the mapping is unmapped.
+     */
+    record Mapping(Mm mm, Vma vma, long addr, int pages, long[] table) { }
 
     /**
      * The TLB flushes reclaim has deferred (struct tlbflush_unmap_batch): {@code pending} when invalidates were
@@ -66,9 +70,12 @@ final class TryToUnmap {
 
     /**
      * try_to_unmap(folio, TTU_BATCH_FLUSH | TTU_SPLIT_HUGE_PMD) over the rmap walk; true if nothing maps it any
-     * more. Where the architecture defers reclaim's flushes, they go into {@code batch}.
+     * more. Where the architecture defers reclaim's flushes, they go into {@code batch}. {@code only}, when not
+     * null, is the folio's one and only mapping, known to the caller (MADV_PAGEOUT's PTE walk found its whole
+     * mapcount in one batch there), which is all the rmap walk would find: the walk is skipped (it counts no events).
      */
-    static boolean tryToUnmap(MmEnv env, long head, FlushBatch batch) {
+    static boolean tryToUnmap(MmEnv env, long head, FlushBatch batch, Mapping only) {
+        if (only != null) return unmapOne(only, head, batch);
         for (Mapping m : walk(env, head)) {
             if (!unmapOne(m, head, batch)) return false;
         }
@@ -90,6 +97,7 @@ final class TryToUnmap {
         private Vma vma;
         private long addr;
         private int pages;
+        private long[] table;
         /** The address and pfn that would extend the current run. */
         private long nextAddr;
         private long nextPfn;
@@ -97,25 +105,26 @@ final class TryToUnmap {
         Runs(int folioPages) { this.folioPages = folioPages; }
 
         @Override public boolean mapping(Mm m, Vma v, long a, long pfn, boolean pmd) {
-            add(m, v, a, pfn, pmd ? folioPages : 1, pmd);
+            add(m, v, a, pfn, pmd ? folioPages : 1, null);
             return true;
         }
 
-        @Override public boolean mappingRun(Mm m, Vma v, long a, long pfn, int nr) {
-            add(m, v, a, pfn, nr, false);
+        @Override public boolean mappingRun(Mm m, Vma v, long a, long pfn, int nr, long[] t) {
+            add(m, v, a, pfn, nr, t);
             return true;
         }
 
-        private void add(Mm m, Vma v, long a, long pfn, int nr, boolean pmd) {
-            if (pages > 0 && !pmd && m == mm && v == vma && a == nextAddr && pfn == nextPfn
-                    && (a & (Arch.PMD_SIZE - 1)) != 0) {
+        /** A mapping of nr pages, in PTE table t (null: a PMD mapping, or a page reported alone). */
+        private void add(Mm m, Vma v, long a, long pfn, int nr, long[] t) {
+            if (pages > 0 && t != null && t == table && m == mm && v == vma && a == nextAddr && pfn == nextPfn) {
                 pages += nr;
                 nextAddr += (long) nr << Arch.PAGE_SHIFT;
                 nextPfn += nr;
                 return;
             }
-            if (pages > 0) runs.add(new Mapping(mm, vma, addr, pages));
+            if (pages > 0) runs.add(new Mapping(mm, vma, addr, pages, table));
             mm = m;
+            table = t;
             vma = v;
             addr = a;
             pages = nr;
@@ -124,7 +133,7 @@ final class TryToUnmap {
         }
 
         List<Mapping> done() {
-            if (pages > 0) runs.add(new Mapping(mm, vma, addr, pages));
+            if (pages > 0) runs.add(new Mapping(mm, vma, addr, pages, table));
             pages = 0;
             return runs;
         }
@@ -139,10 +148,13 @@ final class TryToUnmap {
         PhysMem phys = env.phys;
         Counters c = env.counters;
         long addr = map.addr();
-        long[] pmdT = mm.pt.pmdTable(addr, false);
-        int mi = PageTables.pmdIndex(addr);
-        if (pmdT != null && arch.entryIsLeaf(pmdT[mi])) Thp.splitHugePmd(mm, pmdT, mi, addr & ~(Arch.PMD_SIZE - 1));
-        long[] t = mm.pt.pteTable(addr, false);
+        long[] t = map.table();
+        if (t == null) {
+            long[] pmdT = mm.pt.pmdTable(addr, false);
+            int mi = PageTables.pmdIndex(addr);
+            if (pmdT != null && arch.entryIsLeaf(pmdT[mi])) Thp.splitHugePmd(mm, pmdT, mi, addr & ~(Arch.PMD_SIZE - 1));
+            t = mm.pt.pteTable(addr, false);
+        }
         int i = PageTables.pteIndex(addr);
         int left = map.pages();
         boolean lazy = !phys.folioTest(head, PhysMem.PG_SWAPBACKED);
