@@ -27,6 +27,12 @@ public final class SwapCache {
     private long[] slotPfn = new long[0];
     /** folio-&gt;swap of every swap-cache folio, by head pfn. */
     private final FolioSlots folioSwap = new FolioSlots();
+    /**
+     * The folio that last entered the swap cache and its first slot: reclaim looks that folio's slot up twice right
+     * after (try_to_unmap, writeout). Forgotten whenever a folio leaves the cache or is split.
+     */
+    private long lastHead = -1;
+    private long lastOff = -1;
 
     public SwapCache(Counters counters, PhysMem phys) {
         this.counters = counters;
@@ -57,7 +63,7 @@ public final class SwapCache {
     }
 
     /** folio-&gt;swap: the first slot of a swap-cache folio, or -1. */
-    public long folioSwap(long head) { return folioSwap.get(head); }
+    public long folioSwap(long head) { return head == lastHead ? lastOff : folioSwap.get(head); }
 
     /** The slot of one page of a swap-cache folio (folio_page_swap_entry), or -1. */
     public long pageSwap(long pfn) {
@@ -95,6 +101,8 @@ public final class SwapCache {
     private void enter(long head, long off, int nr) {
         for (int j = 0; j < nr; j++) slotPfn[(int) off + j] = head + j;
         folioSwap.put(head, off);
+        lastHead = head;
+        lastOff = off;
         phys.folioSet(head, PhysMem.PG_SWAPCACHE);
         phys.refAdd(head, nr);
         counters.inc(Event.SWAPCACHE_ADD);
@@ -103,6 +111,7 @@ public final class SwapCache {
     /** A swap-cache folio of nr pages was split to order 0: each page is now a folio caching its own slot. */
     public void splitCached(long head, int nr) {
         long off = folioSwap.remove(head);
+        lastHead = -1;
         if (off < 0) return;
         for (int j = 0; j < nr; j++) folioSwap.put(head + j, off + j);
     }
@@ -114,6 +123,7 @@ public final class SwapCache {
      */
     public int delete(long head) {
         long off = folioSwap.remove(head);
+        lastHead = -1;
         if (off < 0) throw new IllegalStateException("folio " + head + " is not in the swap cache");
         int nr = phys.folioNrPages(head);
         for (int j = 0; j < nr; j++) slotPfn[(int) (off + j)] = -1;
