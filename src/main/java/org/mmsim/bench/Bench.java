@@ -18,7 +18,8 @@ import org.mmsim.workload.MemoryApi;
 /**
  * {@code mmsim bench}: the simulator's own speed and memory. Sections: the seed workloads on the model and the
  * live kernel (model/host wall-time ratio), ns per PTE of the batched bulk paths, the scaling table (bytes of heap
- * per resident page and ns per PTE from 1 MiB up), and the cost of one invariant-checker call. Every figure is
+ * per resident page and ns per PTE from 1 MiB up), and the cost of the invariant checker (a full check, and the
+ * incremental check after one call, by resident size). Every figure is
  * measured in this run; nothing is computed from field sizes.
  */
 public final class Bench {
@@ -32,12 +33,20 @@ public final class Bench {
      * @param sections which of {@link #SECTIONS} to run
      * @param maxSize  the largest size of the scaling table (1M, 1G, 64G, 1T, cut at this)
      * @param folio    folio size of the scaling table
+     * @param bulkArches architectures of the bulk-path section
+     * @param inProcess  measure everything in this JVM instead of a JVM per architecture / per workload run
+     * @param workloads  names of the workloads to run (see {@link Workloads})
+     * @param targets    where to run them: x86_64, arm64 (the model), host (the live kernel)
+     * @param jvms       fresh JVMs per (workload, target); the median of their first runs is the cold figure
+     * @param warmRuns   timed runs after the first one in the first JVM; their median is the warm figure
      */
     public record Options(boolean quick, Set<String> sections, long maxSize, long folio, List<String> bulkArches,
-                          boolean inProcess) {
-        /** Defaults: bulk paths of both architectures, each measured in a JVM of its own. */
+                          boolean inProcess, List<String> workloads, List<String> targets, int jvms, int warmRuns) {
+        /** Defaults: both architectures, everything measured in fresh JVMs, 3 JVMs and 3 warm runs (1 and 1 quick). */
         public Options(boolean quick, Set<String> sections, long maxSize, long folio) {
-            this(quick, sections, maxSize, folio, List.of("x86_64", "arm64"), false);
+            this(quick, sections, maxSize, folio, List.of("x86_64", "arm64"), false,
+                    Workloads.all().stream().map(Workloads.Workload::name).toList(), WorkloadTimes.TARGETS,
+                    quick ? 1 : 3, quick ? 1 : 3);
         }
     }
 
@@ -58,7 +67,9 @@ public final class Bench {
         List<CheckerCost.Row> c = List.of();
         if (o.sections().contains("workloads")) {
             progress(diag, "workloads");
-            w = WorkloadTimes.run(Workloads.all(), o.quick(), host, diag);
+            List<Workloads.Workload> ws = o.workloads().stream().map(Workloads::byName).toList();
+            w = o.inProcess() ? WorkloadTimes.inProcess(ws, o.targets(), o.warmRuns(), o.quick(), host, diag)
+                    : WorkloadTimes.isolated(ws, o.targets(), o.quick(), o.jvms(), o.warmRuns(), diag);
         }
         if (o.sections().contains("bulk")) {
             progress(diag, "bulk paths");
@@ -78,8 +89,11 @@ public final class Bench {
         }
         if (o.sections().contains("checker")) {
             progress(diag, "checker");
-            c = CheckerCost.run("arm64", FeatureSet.patched(),
-                    o.quick() ? List.of(1L << 20, 64L << 20) : List.of(1L << 20, 64L << 20, 1L << 30));
+            List<Long> sizes = new ArrayList<>();
+            for (long sz : new long[] {1L << 20, 64L << 20, 1L << 30, 64L << 30}) {
+                if (sz <= (o.quick() ? 64L << 20 : o.maxSize())) sizes.add(sz);
+            }
+            c = CheckerCost.run("arm64", FeatureSet.patched(), sizes, 1L << 30);
         }
         return new Result(o, w, b, s, c);
     }
@@ -99,16 +113,32 @@ public final class Bench {
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Machine.heapMax() >> 20));
         if (!r.workloads().isEmpty()) {
-            sb.append("Seed workloads").append(r.options().quick() ? " (--quick: scaled down)" : " (full size)")
-              .append(", model with all seed features; ratio = model x86_64 / host\n");
-            sb.append(String.format("%-9s %-28s %12s %12s %12s %9s  %s%n", "workload", "params", "model x86 ms",
-                    "model arm ms", "host ms", "ratio", "note"));
+            Options o = r.options();
+            sb.append("Seed workloads").append(o.quick() ? " (--quick: scaled down)" : " (full size)")
+              .append(", model with all seed features; wall time of the script as `mmsim run` measures it\n");
+            if (o.inProcess()) {
+                sb.append(String.format(Locale.ROOT, "All in this JVM, one target after the other (%s), each 1 + %d "
+                        + "times: cold = its first run (later targets find code already compiled), warm = median of "
+                        + "the rest%n", String.join(", ", o.targets()), o.warmRuns()));
+            } else {
+                sb.append(String.format(Locale.ROOT, "Each target in fresh JVMs, targets interleaved: cold = median "
+                        + "of the first run of %d JVM(s) (as `mmsim run`: JIT warm-up included, JVM start-up not); "
+                        + "warm = median of %d more runs in the first JVM after that identical first run%n",
+                        o.jvms(), o.warmRuns()));
+            }
+            sb.append("ratio = model x86_64 / host (target: at most 1/5)\n");
+            sb.append(String.format("%-9s %-35s %10s %10s %10s %8s %10s %10s %10s %8s  %s%n", "workload", "params",
+                    "x86 cold", "arm cold", "host cold", "ratio", "x86 warm", "arm warm", "host warm", "ratio", "note"));
+            sb.append(String.format("%-9s %-35s %10s %10s %10s %8s %10s %10s %10s %8s%n", "", "", "ms", "ms", "ms",
+                    "cold", "ms", "ms", "ms", "warm"));
             for (WorkloadTimes.Row w : r.workloads()) {
-                sb.append(String.format(Locale.ROOT, "%-9s %-28s %12.1f %12.1f %12s %9s  %s%n", w.workload(),
-                        params(w.params()), w.modelX86Ns() / 1e6, w.modelArm64Ns() / 1e6,
-                        w.hostNs() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", w.hostNs() / 1e6),
-                        Double.isNaN(w.ratio()) ? "n/a" : String.format(Locale.ROOT, "1/%.1f", 1 / w.ratio()),
-                        (w.ok() ? "" : "EXPECTS FAILED ") + w.hostNote()));
+                sb.append(String.format(Locale.ROOT, "%-9s %-35s %10s %10s %10s %8s %10s %10s %10s %8s  %s%n",
+                        w.workload(), params(w.params()),
+                        millis(w.get("x86_64").coldNs()), millis(w.get("arm64").coldNs()), millis(w.get("host").coldNs()),
+                        ratio(w.ratio()),
+                        millis(w.get("x86_64").warmNs()), millis(w.get("arm64").warmNs()), millis(w.get("host").warmNs()),
+                        ratio(w.warmRatio()),
+                        (w.ok() ? "" : "EXPECTS FAILED ") + w.note()));
             }
             sb.append('\n');
         }
@@ -140,11 +170,20 @@ public final class Bench {
             sb.append('\n');
         }
         if (!r.checker().isEmpty()) {
-            sb.append("Invariant checker (--check), one full call, 64K folios resident\n");
-            sb.append(String.format("%-7s %-6s %11s %12s %12s%n", "arch", "size", "pages", "ms/call", "ns/page"));
+            sb.append("Invariant checker, 64K folios resident, thread CPU time of one check (best of " + CheckerCost.REPS
+                    + "; full: best of 3, up to 1G)\n");
+            sb.append(String.format("%-7s %-6s %10s %10s %9s | %-28s | %s%n", "", "", "", "full check", "",
+                    "incremental, us after one", "its work: PMD entries/folios"));
+            sb.append(String.format("%-7s %-6s %10s %10s %9s | %8s %10s %8s | %s%n", "arch", "size", "pages", "ms/call",
+                    "ns/page", "fault", "mprot 64K", "poke", "fault, mprotect"));
             for (CheckerCost.Row c : r.checker()) {
-                sb.append(String.format(Locale.ROOT, "%-7s %-6s %11d %12.3f %12.1f%n", c.arch(), size(c.size()),
-                        c.pages(), c.nsPerCall() / 1e6, c.nsPerPage()));
+                sb.append(String.format(Locale.ROOT, "%-7s %-6s %10d %10s %9s | %8.1f %10.1f %8.1f | %d/%d, %d/%d%n",
+                        c.arch(), size(c.size()), c.pages(),
+                        c.fullNs() < 0 ? "-" : String.format(Locale.ROOT, "%.3f", c.fullNs() / 1e6),
+                        c.fullNs() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", c.fullNsPerPage()),
+                        c.faultNs() / 1e3, c.mprotectNs() / 1e3, c.pokeNs() / 1e3,
+                        c.faultWork().pmdEntries(), c.faultWork().folios(),
+                        c.mprotectWork().pmdEntries(), c.mprotectWork().folios()));
             }
         }
         return sb.toString();
@@ -154,6 +193,7 @@ public final class Bench {
     public static String json(Result r) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("quick", r.options().quick());
+        root.put("in_process", r.options().inProcess());
         root.put("java", System.getProperty("java.version"));
         root.put("cpus", Runtime.getRuntime().availableProcessors());
         root.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -163,11 +203,22 @@ public final class Bench {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("workload", x.workload());
             m.put("params", x.params());
-            m.put("model_x86_64_ns", x.modelX86Ns());
-            m.put("model_arm64_ns", x.modelArm64Ns());
-            m.put("host_ns", x.hostNs() < 0 ? null : x.hostNs());
-            m.put("model_over_host", Double.isNaN(x.ratio()) ? null : x.ratio());
-            m.put("note", x.hostNote());
+            Map<String, Object> targets = new LinkedHashMap<>();
+            for (var e : x.byTarget().entrySet()) {
+                WorkloadTimes.Sample t = e.getValue();
+                Map<String, Object> tm = new LinkedHashMap<>();
+                tm.put("cold_ns", t.ran() ? t.coldNs() : null);
+                tm.put("warm_ns", t.warmNs() < 0 ? null : t.warmNs());
+                tm.put("cold_runs", t.colds());
+                tm.put("warm_runs", t.warms());
+                tm.put("runs_ns", t.runsNs());
+                tm.put("note", t.note());
+                tm.put("ok", t.ok());
+                targets.put(e.getKey(), tm);
+            }
+            m.put("targets", targets);
+            m.put("model_over_host_cold", Double.isNaN(x.ratio()) ? null : x.ratio());
+            m.put("model_over_host_warm", Double.isNaN(x.warmRatio()) ? null : x.warmRatio());
             m.put("ok", x.ok());
             w.add(m);
         }
@@ -206,8 +257,11 @@ public final class Bench {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("arch", x.arch());
             m.put("size", x.size());
-            m.put("ns_per_call", x.nsPerCall());
-            m.put("ns_per_page", x.nsPerPage());
+            m.put("full_ns_per_call", x.fullNs() < 0 ? null : x.fullNs());
+            m.put("full_ns_per_page", x.fullNs() < 0 ? null : x.fullNsPerPage());
+            m.put("incremental_fault_ns", x.faultNs());
+            m.put("incremental_mprotect_ns", x.mprotectNs());
+            m.put("incremental_poke_ns", x.pokeNs());
             c.add(m);
         }
         root.put("checker", c);
@@ -216,6 +270,14 @@ public final class Bench {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String millis(long ns) {
+        return ns < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", ns / 1e6);
+    }
+
+    private static String ratio(double r) {
+        return Double.isNaN(r) ? "n/a" : String.format(Locale.ROOT, "1/%.1f", 1 / r);
     }
 
     private static String params(Map<String, Long> p) {

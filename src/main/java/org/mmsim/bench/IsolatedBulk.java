@@ -1,8 +1,6 @@
 package org.mmsim.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,20 +18,12 @@ final class IsolatedBulk {
     private IsolatedBulk() {}
 
     static List<BulkPaths.Row> run(String arch, boolean quick) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("-XX:StartFlightRecording") || a.startsWith("-agent") || a.startsWith("-Xlog")) continue;
-            cmd.add(a);
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.mmsim.cli.Main", "bench", "--only", "bulk",
-                "--bulk-arch", arch, "--in-process", "--json"));
-        if (quick) cmd.add("--quick");
+        List<String> args = new ArrayList<>(List.of("bench", "--only", "bulk", "--bulk-arch", arch, "--in-process", "--json"));
+        if (quick) args.add("--quick");
+        ChildJvm.Outcome o = ChildJvm.run(args);
+        if (o.exitCode() != 0) throw new IllegalStateException("the bulk measurement of " + arch + " exited with " + o.exitCode());
         try {
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int rc = p.waitFor();
-            if (rc != 0) throw new IllegalStateException("the bulk measurement of " + arch + " exited with " + rc);
+            String out = o.stdout();
             List<BulkPaths.Row> rows = new ArrayList<>();
             for (JsonNode n : new ObjectMapper().readTree(out).get("bulk")) {
                 JsonNode ns = n.get("ns_per_pte");
@@ -43,10 +33,7 @@ final class IsolatedBulk {
             }
             return rows;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run the bulk measurement of " + arch + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
+            throw new IllegalStateException("cannot read the bulk measurement of " + arch + ": " + e.getMessage(), e);
         }
     }
 }

@@ -29,10 +29,15 @@ public final class Workloads {
     public record Workload(String name, String file, Map<String, Long> quick) {
         /** Parses the script from the jar. */
         public Script script() {
+            return Script.parse(file, text(), Language.standard());
+        }
+
+        /** The script's source text, from the jar. */
+        public String text() {
             String path = "/" + file;
             try (InputStream in = Workloads.class.getResourceAsStream(path)) {
                 if (in == null) throw new IllegalStateException("the jar lacks " + file + " (build with mvn package)");
-                return Script.parse(file, new String(in.readAllBytes(), StandardCharsets.UTF_8), Language.standard());
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

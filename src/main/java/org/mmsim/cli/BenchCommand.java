@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.mmsim.bench.Bench;
+import org.mmsim.bench.Workloads;
 import org.mmsim.mm.FeatureSet;
 import org.mmsim.mm.Tunables;
 import picocli.CommandLine.Command;
@@ -52,9 +53,32 @@ final class BenchCommand implements Callable<Integer> {
             description = "architectures of the bulk-path section (default: ${DEFAULT-VALUE})")
     private List<String> bulkArches;
 
-    @Option(names = "--in-process", description = "measure the bulk paths of every architecture in this JVM "
-            + "(default: a JVM per architecture, so that one's JIT profile does not slow the other's paths)")
+    @Option(names = "--in-process", description = "measure everything in this JVM: the bulk paths of every architecture, "
+            + "the workloads on every target one after the other (default: fresh JVMs, so that one's JIT profile does "
+            + "not slow the other's paths and every workload run pays the same warm-up)")
     private boolean inProcess;
+
+    @Option(names = "--workload", paramLabel = "NAME", split = ",",
+            description = "workloads of the workloads section (default: all: ${COMPLETION-CANDIDATES})",
+            completionCandidates = WorkloadNames.class)
+    private List<String> workloads;
+
+    @Option(names = "--target", paramLabel = "TARGET", split = ",", defaultValue = "x86_64,arm64,host",
+            description = "where the workloads run: x86_64, arm64 (the model), host (the live kernel) (default: ${DEFAULT-VALUE})")
+    private List<String> targets;
+
+    @Option(names = "--jvms", paramLabel = "N",
+            description = "fresh JVMs per workload and target; cold = median of their first runs (default: 3, 1 with --quick)")
+    private Integer jvms;
+
+    @Option(names = "--warm-runs", paramLabel = "N",
+            description = "timed runs after the first one in the first JVM; warm = their median (default: 3, 1 with --quick)")
+    private Integer warmRuns;
+
+    /** The workload names, for the help text. */
+    static final class WorkloadNames extends java.util.ArrayList<String> {
+        WorkloadNames() { super(Workloads.all().stream().map(Workloads.Workload::name).toList()); }
+    }
 
     @Override
     public Integer call() {
@@ -85,11 +109,22 @@ final class BenchCommand implements Callable<Integer> {
         }
         try {
             bulkArches.forEach(org.mmsim.arch.Arch::byName);
+            if (workloads != null) workloads.forEach(Workloads::byName);
+            for (String t : targets) {
+                if (!List.of("x86_64", "arm64", "host").contains(t)) {
+                    throw new IllegalArgumentException("unknown target '" + t + "'; known: x86_64, arm64, host");
+                }
+            }
+            if (jvms != null && jvms < 1) throw new IllegalArgumentException("--jvms must be at least 1");
+            if (warmRuns != null && warmRuns < 0) throw new IllegalArgumentException("--warm-runs must be at least 0");
         } catch (IllegalArgumentException e) {
             err.println("mmsim: " + e.getMessage());
             return Exit.USAGE;
         }
-        Bench.Result r = Bench.run(new Bench.Options(quick, sections, max, folioBytes, List.copyOf(bulkArches), inProcess),
+        Bench.Options d = new Bench.Options(quick, sections, max, folioBytes);
+        Bench.Result r = Bench.run(new Bench.Options(quick, sections, max, folioBytes, List.copyOf(bulkArches), inProcess,
+                workloads == null ? d.workloads() : List.copyOf(workloads), List.copyOf(targets),
+                jvms == null ? d.jvms() : jvms, warmRuns == null ? d.warmRuns() : warmRuns),
                 () -> parent.backends().open("host", "x86_64", FeatureSet.patched(), false), err);
         out.print(json ? Bench.json(r) : Bench.text(r));
         out.flush();

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.mmsim.check.Checker;
 import org.mmsim.host.HostRefusal;
 import org.mmsim.mm.FeatureSet;
 import org.mmsim.workload.MemoryApi;
@@ -55,8 +56,10 @@ final class RunCommand implements Callable<Integer> {
             description = "baseline, patched, or a feature list such as patched,-move-pmd (default: ${DEFAULT-VALUE})")
     private String kernel;
 
-    @Option(names = "--check", description = "run the invariant checker after every call")
-    private boolean check;
+    @Option(names = "--check", arity = "0..1", paramLabel = "MODE", parameterConsumer = CheckMode.class,
+            description = "run the invariant checker after every call: --check (or --check=changes) checks what each "
+                    + "call touched and everything at the end of the run; --check=full checks everything after every call")
+    private String check;
 
     @Option(names = "--json", description = "print the report as JSON on stdout")
     private boolean json;
@@ -74,10 +77,12 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         FeatureSet features;
+        Checker.Mode checking;
         Script script;
         Map<String, Long> overrides;
         try {
             features = FeatureSet.parse(kernel);
+            checking = check == null ? Checker.Mode.OFF : Checker.Mode.byName(check);
             String source = read(file);
             script = Script.parse(file, source, Language.standard());
             overrides = script.overrides(params);
@@ -91,7 +96,10 @@ final class RunCommand implements Callable<Integer> {
 
         MemoryApi api;
         try {
-            api = parent.backends().open(backend, arch, features, check);
+            api = parent.backends().open(backend, arch, features, checking != Checker.Mode.OFF);
+            if (backend.equals("sim") && checking != Checker.Mode.OFF && checking != Checker.Mode.CHANGES) {
+                api.set("check", checking.name().toLowerCase(java.util.Locale.ROOT));
+            }
         } catch (IllegalArgumentException e) {
             err.println("mmsim: " + e.getMessage());
             return Exit.USAGE;
@@ -115,6 +123,20 @@ final class RunCommand implements Callable<Integer> {
             out.print(json ? report.toJson() : report.toText());
             out.flush();
             return result.ok() ? Exit.OK : Exit.FAILED;
+        }
+    }
+
+    /**
+     * Takes the value of {@code --check} only when it names a mode ({@code --check=full}, {@code --check changes}),
+     * so that {@code --check FILE.mms} still leaves the file to be the script; a bare {@code --check} is "changes".
+     */
+    static final class CheckMode implements picocli.CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(java.util.Stack<String> args, picocli.CommandLine.Model.ArgSpec arg, CommandSpec spec) {
+            String next = args.isEmpty() ? null : args.peek();
+            boolean mode = next != null && java.util.Arrays.stream(Checker.Mode.values())
+                    .anyMatch(m -> m.name().equalsIgnoreCase(next));
+            arg.setValue(mode ? args.pop() : "changes");
         }
     }
 

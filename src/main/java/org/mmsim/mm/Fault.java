@@ -21,6 +21,7 @@ public final class Fault {
 
     /** handle_mm_fault for a user access at addr. */
     public static int handle(Mm mm, long addr, boolean write) {
+        mm.touch(addr, addr + 1);
         Vma v = mm.vmaLookup(addr);
         if (v == null) return SIGSEGV;
         if (write ? !v.has(VmFlags.VM_WRITE) : !v.has(VmFlags.VM_ACCESS_FLAGS)) return SIGSEGV;

@@ -31,6 +31,7 @@ public final class Fork {
         MmEnv env = parent.env;
         env.counters.inc(Event.SYSCALL);
         env.counters.inc(Event.FORK);
+        parent.touch(0, env.arch.taskSize());
         Mm child = new Mm(env);
         List<Vma> src = new ArrayList<>(parent.vmas());
         for (Vma v : src) {
@@ -173,6 +174,7 @@ public final class Fork {
     public static void exit(Mm mm) {
         MmEnv env = mm.env;
         env.counters.inc(Event.PROCESS_EXIT);
+        mm.touch(0, env.arch.taskSize());
         List<Vma> all = new ArrayList<>(mm.vmas());
         TlbGather tlb = new TlbGather(env.arch, env.counters);
         for (Vma v : all) Zap.zapRange(mm, v, v.start, v.end, tlb);

@@ -53,6 +53,7 @@ public final class Madvise {
         long end = addr + alen;
         if (Long.compareUnsigned(end, addr) < 0) return -EINVAL;
         if (end == addr) return 0;
+        mm.touch(addr, end);
         switch (advice) {
             case Uapi.MADV_COLLAPSE, Uapi.MADV_HWPOISON, Uapi.MADV_SOFT_OFFLINE, Uapi.MADV_GUARD_INSTALL,
                     Uapi.MADV_GUARD_REMOVE ->

@@ -52,6 +52,15 @@ public final class Mm {
     public long shmemRss() { return shmemRss; }
 
 
+    /**
+     * Tells the invariant checker (when on) that [start, end) is about to change: its PTEs, PMDs or VMAs. Called
+     * before the first change, by the entry of each operation and by the walks that reach other processes.
+     */
+    void touch(long start, long end) {
+        MmEnv.Watch w = env.watch;
+        if (w != null) w.range(this, start, end);
+    }
+
     /** map_count. */
     public int mapCount() { return vmas.size(); }
 

@@ -30,6 +30,11 @@ public final class MmEnv {
      * own PTEs and leaves the rest of the batch cleared. The invariant checker and the data checks must catch it.
      */
     boolean plantedSubBatchRestoreBug;
+    /**
+     * The invariant checker's change log, or null when checking is off: told of each address range of a process
+     * before a call changes its entries or VMAs there (see {@link Mm#touch}).
+     */
+    public Watch watch;
     /** The live address spaces of the machine (the reverse map walks them). */
     final List<Mm> mms = new ArrayList<>();
     private FeatureSet features;
@@ -52,6 +57,13 @@ public final class MmEnv {
     public boolean has(Feature f) { return features.has(f); }
 
     public FeatureSet features() { return features; }
+
+    /** Receives the address ranges a call is about to change (the incremental invariant checker). */
+    @FunctionalInterface
+    public interface Watch {
+        /** [start, end) of {@code mm} may change from now on (called before the first change). */
+        void range(Mm mm, long start, long end);
+    }
 
     /** Switches features (tests compare feature sets on one workload). */
     public void setFeatures(FeatureSet f) { this.features = f; }

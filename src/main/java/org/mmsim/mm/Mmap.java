@@ -70,6 +70,7 @@ public final class Mmap {
         // mmap_region -> accountable_mapping: an accounted mapping is charged its pages.
         if ((vmFlags & VmFlags.VM_ACCOUNT) != 0 && !vmEnoughMemory(env, alen >>> Arch.PAGE_SHIFT)) return -ENOMEM;
         long pgoff = shared ? 0 : a >>> Arch.PAGE_SHIFT;
+        mm.touch(a, a + alen);
         long r = mmapRegion(mm, a, alen, vmFlags, pgoff, shared ? new Shmem(alen >>> Arch.PAGE_SHIFT) : null);
         if (r < 0) return r;
         if ((flags & Uapi.MAP_POPULATE) != 0 && (flags & Uapi.MAP_NONBLOCK) == 0 || (vmFlags & VmFlags.VM_LOCKED) != 0) {
@@ -231,6 +232,7 @@ public final class Mmap {
      */
     static int doMunmap(Mm mm, long start, long len) {
         long end = start + len;
+        mm.touch(start, end);
         Vma first = mm.findVma(start);
         if (first == null || first.start >= end) return 0;
         if (start > first.start) {

@@ -65,6 +65,7 @@ public final class Mprotect {
             if ((grows & Uapi.PROT_GROWSUP) != 0) return -EINVAL;
         }
 
+        mm.touch(start, end);
         TlbGather tlb = new TlbGather(env.arch, env.counters);
         int error = 0;
         long nstart = start;

@@ -70,6 +70,7 @@ public final class Mremap {
         Vrm vrm = new Vrm(mm, addr, pageAlign(oldLen), pageAlign(newLen), flags, newAddr);
         long res = checkMremapParams(vrm);
         if (res != 0) return res;
+        mm.touch(vrm.addr, vrm.addr + Math.max(vrm.oldLen, vrm.newLen));
         if (vrm.has(Uapi.MREMAP_FIXED) && vrm.oldLen == vrm.newLen) {
             res = remapMove(vrm);
         } else {
@@ -359,6 +360,8 @@ public final class Mremap {
      */
     static long movePageTables(Mm mm, Vma oldVma, Vma newVma, long oldAddr, long newAddr, long len) {
         if (len == 0) return 0;
+        mm.touch(oldAddr, oldAddr + len);
+        mm.touch(newAddr, newAddr + len);
         MmEnv env = mm.env;
         Arch arch = env.arch;
         PageTables pt = mm.pt;

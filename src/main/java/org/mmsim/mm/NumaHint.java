@@ -27,6 +27,7 @@ public final class NumaHint {
         long end = addr + alen;
         if ((len != 0 && alen == 0) || Long.compareUnsigned(end, addr) < 0
                 || Long.compareUnsigned(end, mm.env.arch.taskSize()) > 0) return -Errno.EINVAL;
+        mm.touch(addr, end);
         long pages = 0;
         for (Vma v : mm.intersecting(addr, end)) {
             // task_numa_work skips VMAs it cannot migrate or that are not accessible.

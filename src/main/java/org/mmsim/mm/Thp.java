@@ -64,6 +64,7 @@ public final class Thp {
      * the PTEs map the small zero page.
      */
     static void splitHugePmd(Mm mm, long[] m, int mi, long haddr) {
+        mm.touch(haddr, haddr + Arch.PMD_SIZE);
         MmEnv env = mm.env;
         Arch arch = env.arch;
         long pmd = m[mi];

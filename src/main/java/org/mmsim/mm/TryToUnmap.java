@@ -142,6 +142,7 @@ final class TryToUnmap {
     /** try_to_unmap_one for one mapping; false aborts the walk with the folio still mapped. */
     private static boolean unmapOne(Mapping map, long head, FlushBatch batch) {
         Mm mm = map.mm();
+        mm.touch(map.addr(), map.addr() + ((long) map.pages() << Arch.PAGE_SHIFT));
         MmEnv env = mm.env;
         Arch arch = env.arch;
         PteOps ops = env.pte;

@@ -37,6 +37,7 @@ public final class UserAccess {
     public static void access(Mm mm, long addr, long len, boolean write, PageVisitor v) {
         long a = addr;
         long end = addr + len;
+        mm.touch(addr, end);
         // The PMD table of the GiB being accessed, looked up once per GiB instead of once per page. Upper tables are
         // freed only by free_pgtables (munmap, mremap, exit), never during an access, so the array stays valid even
         // across the faults the access takes; a missing table is not remembered (a fault may allocate it).

@@ -17,6 +17,7 @@ public final class Zap {
 
     /** Zaps [start, end) of VMA v (both page aligned, inside v). */
     public static void zapRange(Mm mm, Vma v, long start, long end, TlbGather tlb) {
+        mm.touch(start, end);
         PmdWalk.walk(mm, start, end, new PmdWalk.Visitor() {
             @Override public boolean leaf(long[] m, int mi, long addr, long next, boolean whole) {
                 if (whole) zapHugePmd(mm, m, mi, addr, tlb);

@@ -61,6 +61,8 @@ public final class PhysMem {
     private final Map<Long, Mapping> overflow = new HashMap<>();
     private final Map<Long, byte[]> pages = new HashMap<>();
     private long allocatedFrames;
+    /** The invariant checker's record of changed frames, or null (see {@link #setWatch}). */
+    private IndexWatch watch;
 
     /** Physical memory of {@code bytes} (rounded down to 4 MiB), counting into {@code counters}. */
     public PhysMem(long bytes, Counters counters) { this(bytes, counters, FolioOwners.MAX_IDS); }
@@ -79,6 +81,17 @@ public final class PhysMem {
             flags[(int) p] = (short) ((p == HUGE_ZERO_PFN ? PG_FOLIO | PG_RESERVED : PG_TAIL) | 9 << ORDER_SHIFT);
         }
         refcount[(int) HUGE_ZERO_PFN] = 1;
+    }
+
+    /**
+     * Has {@code w} told of every frame whose folio metadata a call changes (allocation, free, split, flags, refcount,
+     * mapcounts, mapping; not PageAnonExclusive alone, which only changes with a PTE or a mapcount); null for none.
+     */
+    public void setWatch(IndexWatch w) { this.watch = w; }
+
+    private void touched(long pfn) {
+        IndexWatch w = watch;
+        if (w != null) w.touched(pfn);
     }
 
     /** Resizes physical memory; IllegalArgumentException if below memory already used. */
@@ -134,6 +147,7 @@ public final class PhysMem {
         Arrays.fill(refcount, h, h + n, 0);
         refcount[h] = 1;
         allocatedFrames += n;
+        touched(head);
         counters.inc(Event.folioAlloc(order));
         return head;
     }
@@ -154,6 +168,7 @@ public final class PhysMem {
         }
         int o = ord(h);
         int n = 1 << o;
+        touched(head);
         clearFolioMapping(head);
         // Pages with a content array or a spilled mapcount are rare (none at all in most runs): look for them only
         // when some exist, then reset the frames in a plain loop.
@@ -187,6 +202,7 @@ public final class PhysMem {
         short folioFlags = (short) (flags[h] & 0xff);
         int freed = 0;
         for (int i = h; i < h + n; i++) {
+            touched(i);
             // keeps PageAnonExclusive and the content bit, takes the head's folio flags; the order becomes 0
             flags[i] = (short) ((flags[i] & (PG_ANON_EXCLUSIVE | PG_CONTENT_ARRAY)) | folioFlags);
             refcount[i] = mapcount(i) + extraRefsPerPage;
@@ -225,9 +241,15 @@ public final class PhysMem {
 
     public boolean folioTest(long head, short flag) { return (flags[(int) head] & flag) != 0; }
 
-    public void folioSet(long head, short flag) { flags[(int) head] |= flag; }
+    public void folioSet(long head, short flag) {
+        touched(head);
+        flags[(int) head] |= flag;
+    }
 
-    public void folioClear(long head, short flag) { flags[(int) head] &= (short) ~flag; }
+    public void folioClear(long head, short flag) {
+        touched(head);
+        flags[(int) head] &= (short) ~flag;
+    }
 
     public boolean pageAnonExclusive(long pfn) { return (flags[(int) pfn] & PG_ANON_EXCLUSIVE) != 0; }
 
@@ -251,7 +273,10 @@ public final class PhysMem {
     public int refcount(long head) { return refcount[(int) head]; }
 
     /** folio_ref_add (n may be negative); returns the new count. */
-    public int refAdd(long head, int n) { return refcount[(int) head] += n; }
+    public int refAdd(long head, int n) {
+        touched(head);
+        return refcount[(int) head] += n;
+    }
 
     /** PTE mappings of one page. */
     public int mapcount(long pfn) {
@@ -261,6 +286,7 @@ public final class PhysMem {
 
     /** Adds n PTE mappings to each of nr consecutive pages of one folio, keeping the folio-wide large mapcount. */
     public void mapcountAdd(long pfn, int nr, int n) {
+        touched(pfn);
         int p = (int) pfn;
         for (int i = p; i < p + nr; i++) {
             short m = mapcount[i];
@@ -315,6 +341,7 @@ public final class PhysMem {
         int h = (int) head;
         int o = ord(h);
         if (o < 2) throw new IllegalStateException("entire mapping of an order-" + o + " folio at pfn " + head);
+        touched(head);
         refcount[h + 1] += n * (1 << o);
         refcount[h + 2] += n;
     }
@@ -335,6 +362,7 @@ public final class PhysMem {
 
     /** Sets folio-&gt;mapping and folio-&gt;index (folio_add_new_anon_rmap, folio_move_anon_rmap, page-cache add). */
     public void setFolioMapping(long head, Object owner, long index) {
+        touched(head);
         int w = owners.acquire(owner, index);
         clearFolioMapping(head);
         mapping[(int) head] = w;

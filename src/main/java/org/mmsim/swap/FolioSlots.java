@@ -1,6 +1,9 @@
 package org.mmsim.swap;
 
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
 
 /**
  * folio-&gt;swap for every folio in the swap cache: the first slot of each cached folio, keyed by its head pfn. The
@@ -78,10 +81,27 @@ final class FolioSlots {
         return off;
     }
 
-    /** Calls the consumer for every (head, slot), in no particular order. */
-    void forEach(java.util.function.BiConsumer<Long, Long> each) {
+    /** Every (head, slot), in no particular order; the table must not change during the iteration. */
+    Iterator<Map.Entry<Long, Long>> entries() {
         long[] k = keys;
-        for (int i = 0; i < k.length; i++) if (k[i] != EMPTY) each.accept(k[i], values[i]);
+        long[] v = values;
+        return new Iterator<>() {
+            private int i = advance(0);
+
+            private int advance(int from) {
+                while (from < k.length && k[from] == EMPTY) from++;
+                return from;
+            }
+
+            @Override public boolean hasNext() { return i < k.length; }
+
+            @Override public Map.Entry<Long, Long> next() {
+                if (i >= k.length) throw new NoSuchElementException();
+                Map.Entry<Long, Long> e = Map.entry(k[i], v[i]);
+                i = advance(i + 1);
+                return e;
+            }
+        };
     }
 
     private void grow() {

@@ -1,9 +1,11 @@
 package org.mmsim.swap;
 
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 
 import org.mmsim.arch.Counters;
 import org.mmsim.arch.Event;
@@ -33,10 +35,20 @@ public final class SwapCache {
      */
     private long lastHead = -1;
     private long lastOff = -1;
+    /** The invariant checker's record of changed slots, or null. */
+    private org.mmsim.phys.IndexWatch watch;
 
     public SwapCache(Counters counters, PhysMem phys) {
         this.counters = counters;
         this.phys = phys;
+    }
+
+    /** Has {@code w} told of every slot whose swap count, cache mark or swap-cache folio changes; null for none. */
+    public void setWatch(org.mmsim.phys.IndexWatch w) { this.watch = w; }
+
+    private void touched(long off, int nr) {
+        org.mmsim.phys.IndexWatch w = watch;
+        if (w != null) for (int j = 0; j < nr; j++) w.touched(off + j);
     }
 
     /** The swap device, or null when the machine has none (the default, as on a machine without swap). */
@@ -77,12 +89,31 @@ public final class SwapCache {
         return off >= 0 && off < slotPfn.length ? slotPfn[(int) off] : -1;
     }
 
-    /** Every swap-cache folio head with its first slot: a copy (the checker and direct reclaim read it). */
-    public Map<Long, Long> folios() {
-        Map<Long, Long> all = new HashMap<>(2 * folioSwap.size());
-        folioSwap.forEach(all::put);
-        return Collections.unmodifiableMap(all);
-    }
+    /**
+     * Every swap-cache folio head with its first slot (the checker and direct reclaim read it): a read-only live view,
+     * size and look-ups in constant time; not to be iterated while the swap cache changes.
+     */
+    public Map<Long, Long> folios() { return folioView; }
+
+    private final Map<Long, Long> folioView = new AbstractMap<>() {
+        @Override public int size() { return folioSwap.size(); }
+
+        @Override public boolean containsKey(Object k) { return get(k) != null; }
+
+        @Override public Long get(Object k) {
+            if (!(k instanceof Long head)) return null;
+            long off = folioSwap.get(head);
+            return off < 0 ? null : off;
+        }
+
+        @Override public Set<Map.Entry<Long, Long>> entrySet() {
+            return new AbstractSet<>() {
+                @Override public int size() { return folioSwap.size(); }
+
+                @Override public Iterator<Map.Entry<Long, Long>> iterator() { return folioSwap.entries(); }
+            };
+        }
+    };
 
     /**
      * folio_alloc_swap: a naturally aligned run of slots for the whole folio, and the folio enters the swap cache
@@ -99,6 +130,7 @@ public final class SwapCache {
     }
 
     private void enter(long head, long off, int nr) {
+        touched(off, nr);
         for (int j = 0; j < nr; j++) slotPfn[(int) off + j] = head + j;
         folioSwap.put(head, off);
         lastHead = head;
@@ -113,6 +145,7 @@ public final class SwapCache {
         long off = folioSwap.remove(head);
         lastHead = -1;
         if (off < 0) return;
+        touched(off, nr);
         for (int j = 0; j < nr; j++) folioSwap.put(head + j, off + j);
     }
 
@@ -126,6 +159,7 @@ public final class SwapCache {
         lastHead = -1;
         if (off < 0) throw new IllegalStateException("folio " + head + " is not in the swap cache");
         int nr = phys.folioNrPages(head);
+        touched(off, nr);
         for (int j = 0; j < nr; j++) slotPfn[(int) (off + j)] = -1;
         device.uncache(off, nr);
         phys.folioClear(head, PhysMem.PG_SWAPCACHE);
@@ -149,12 +183,14 @@ public final class SwapCache {
     /** folio_dup_swap for nr slots: one call, one cluster lock. */
     public void dup(long off, int nr) {
         counters.inc(Event.SWAP_DUP);
+        touched(off, nr);
         device.dup(off, nr);
     }
 
     /** folio_put_swap / swap_free_nr for nr slots: one call. */
     public void put(long off, int nr) {
         counters.inc(Event.SWAP_PUT);
+        touched(off, nr);
         device.put(off, nr);
     }
 

@@ -38,6 +38,7 @@ public class ForwardingMemoryApi implements MemoryApi {
     @Override public boolean swapped(long addr) { return api.swapped(addr); }
     @Override public byte[] residency(long addr, int pages) { return api.residency(addr, pages); }
     @Override public void set(String key, String value) { api.set(key, value); }
+    @Override public void checkAll() { api.checkAll(); }
     @Override public long[] counters() { return api.counters(); }
     @Override public String backend() { return api.backend(); }
     @Override public void close() { api.close(); }

@@ -132,11 +132,19 @@ public interface MemoryApi extends AutoCloseable {
      * {@code shmem_thp} (always|within_size|advise|never|deny|force), {@code shmem_mthp 64K}
      * (always|inherit|within_size|advise|never), {@code max_map_count} (a number), {@code swap} /
      * {@code swap partition} / {@code swap zram} (a swap file / block device / zram device of that many bytes; 0 or
-     * {@code none} removes it).
+     * {@code none} removes it); on the model also {@code check} (off|changes|full|cross: see
+     * {@link org.mmsim.check.Checker.Mode}).
      * Throws {@link IllegalArgumentException} with a user-facing message
      * for an unknown tunable or value.
      */
     void set(String key, String value);
+
+    /**
+     * The model's full invariant check, when its checking is on (a script run ends with it: the check after each
+     * call covers only what the call touched); nothing on other backends. Throws
+     * {@link org.mmsim.check.InvariantViolation}.
+     */
+    default void checkAll() {}
 
     /** The counters of the backend (indexed by Event ordinal), or null when the backend has none (host). */
     long[] counters();

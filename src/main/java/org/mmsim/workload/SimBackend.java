@@ -6,6 +6,7 @@ import java.util.Map;
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Event;
 import org.mmsim.check.Checker;
+import org.mmsim.check.InvariantViolation;
 import org.mmsim.kernel.Kernel;
 import org.mmsim.mm.Errno;
 import org.mmsim.mm.Fault;
@@ -32,14 +33,31 @@ public final class SimBackend implements MemoryApi {
     private long nextHandle = 1;
     private long current;
     private Mm mm;
-    private final boolean check;
+    private Checker.Mode checking = Checker.Mode.OFF;
+    /** The incremental checker (modes CHANGES and CROSS), else null. */
+    private Checker checker;
+    /** CROSS: calls until the next full check, drawn from a fixed seed so that a failing run repeats. */
+    private int untilFull;
+    private final java.util.Random crossGaps = new java.util.Random(0x5eedL);
     private int errno;
 
+    /** A machine checked incrementally after every call when {@code check} is true ({@link Checker.Mode#CHANGES}). */
     public SimBackend(Arch arch, FeatureSet features, boolean check) {
+        this(arch, features, check ? Checker.Mode.CHANGES : Checker.Mode.OFF);
+    }
+
+    public SimBackend(Arch arch, FeatureSet features, Checker.Mode checking) {
         this.kernel = new Kernel(arch, features);
         this.mm = kernel.newMm();
         processes.put(0L, mm);
-        this.check = check;
+        setChecking(checking);
+    }
+
+    /** Switches the invariant checking (also {@code set check = MODE} in a script). */
+    public void setChecking(Checker.Mode mode) {
+        if (checker != null) checker.detach();
+        checker = mode == Checker.Mode.CHANGES || mode == Checker.Mode.CROSS ? Checker.attach(kernel) : null;
+        checking = mode;
     }
 
     /** The simulated machine (tests look inside). */
@@ -99,9 +117,30 @@ public final class SimBackend implements MemoryApi {
         return r;
     }
 
-    /** Runs the invariant checker if checking is on. */
+    /** Runs the invariant checker as the checking mode says (after every call). */
     public void checkNow() {
-        if (check) Checker.check(kernel);
+        switch (checking) {
+            case OFF -> { }
+            case FULL -> Checker.check(kernel);
+            case CHANGES -> checker.checkChanges();
+            case CROSS -> {
+                checker.checkChanges();
+                if (--untilFull <= 0) {
+                    untilFull = 1 + crossGaps.nextInt(16);
+                    try {
+                        checker.checkAll();
+                    } catch (InvariantViolation v) {
+                        throw new InvariantViolation("full check after the incremental one passed: " + v.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    /** The full check, when checking is on (the end of a script run). */
+    @Override public void checkAll() {
+        if (checker != null) checker.checkAll();
+        else if (checking == Checker.Mode.FULL) Checker.check(kernel);
     }
 
     @Override public long mmap(long addr, long len, int prot, int flags, int fd, long offset) {
@@ -212,7 +251,10 @@ public final class SimBackend implements MemoryApi {
         return t != null && arch.pteIsSwap(t[PageTables.pteIndex(addr)]);
     }
 
-    @Override public void set(String key, String value) { kernel.set(key, value); }
+    @Override public void set(String key, String value) {
+        if (key.trim().equals("check")) setChecking(Checker.Mode.byName(value));
+        else kernel.set(key, value);
+    }
 
     @Override public void inject(String kind, long n) {
         kernel.env().inject.arm(org.mmsim.mm.FaultInjection.Kind.byName(kind), n);

@@ -44,6 +44,32 @@ class PteEncodingTest {
     }
 
     @Test
+    void x86PteModifyKeepsDirtyWithoutAddingSoftDirty() {
+        // pte_modify keeps _PAGE_CHG_MASK (D and SOFT_DIRTY among them) as they are: only pte_mkdirty adds soft-dirty
+        X86_64 x = Arch.X86_64;
+        long dirty = x.pteMkwrite(x.mkPte(3, RW, true)) | 0x40;
+        long ro = x.pteModify(dirty, 1, true);
+        assertTrue(x.pteDirty(ro));
+        assertFalse(x.pteWrite(ro));
+        assertFalse(x.pteSoftDirty(ro), "no soft-dirty where there was none");
+        assertEquals(x.ptePfn(dirty), x.ptePfn(ro));
+    }
+
+    @Test
+    void arm64PteModifyKeepsHardwareDirtyAndAWritableDirtyEntryStaysWritableForTheMmu() {
+        Arm64 a = Arch.ARM64;
+        long hw = a.pteHwMkdirty(a.pteMkwrite(a.mkPte(7, RW, true)));
+        long ro = a.pteModify(hw, 1, true);
+        assertTrue(a.pteDirty(ro), "hardware dirty becomes PTE_DIRTY when write goes");
+        assertFalse(a.pteWrite(ro));
+        assertEquals(1L << 7, ro & (1L << 7), "read-only: AP[2] set");
+        long rw = a.pteModify(ro, RW, true);
+        assertTrue(a.pteWrite(rw));
+        assertEquals(0, rw & (1L << 7), "writable and dirty: AP[2] cleared again");
+        assertEquals(1L << 7, a.pteMkwrite(a.pteMkclean(ro)) & (1L << 7), "writable but clean keeps AP[2]");
+    }
+
+    @Test
     void arm64ProtNoneUsesPresentInvalid() {
         long pte = Arch.ARM64.mkPte(9, 0, false);
         assertTrue(Arch.ARM64.ptePresent(pte));

@@ -123,6 +123,25 @@ class RunCommandTest {
     }
 
     @Test
+    void checkTakesAModeOnlyWhenOneIsNamed() throws IOException {
+        String f = script("p = mmap(0, 4K, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS)\nmunmap(p, 4K)\n");
+        Result before = mmsim("run", "--check", f); // the file stays the script
+        assertEquals(1, before.status(), before.err());
+        assertEquals(f + ":2: invariant violated: planted violation at call 2\n", before.err());
+        assertEquals(null, opened.getLast().tunables().get("check"), "--check is the incremental check");
+        Result full = mmsim("run", f, "--check=full");
+        assertEquals(1, full.status(), full.err());
+        assertEquals("full", opened.getLast().tunables().get("check"));
+        Result spaced = mmsim("run", "--check", "full", f);
+        assertEquals(1, spaced.status(), spaced.err());
+        assertEquals("full", opened.getLast().tunables().get("check"));
+        Result bad = mmsim("run", f, "--check=bogus");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("'bogus'"), bad.err());
+        assertEquals(List.of("x86_64 patched check=true", "x86_64 patched check=true", "x86_64 patched check=true"), requests);
+    }
+
+    @Test
     void parseErrorExitsTwoWithFileLineAndColumnBeforeOpeningTheBackend() throws IOException {
         String f = script("x = 1\ny = 2 +\nz = \"unterminated\n");
         Result r = mmsim("run", f);

@@ -14,6 +14,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import org.mmsim.check.Checker;
 import org.mmsim.arch.Arch;
 import org.mmsim.workload.Patterns;
 import org.mmsim.workload.Segfault;
@@ -59,7 +60,7 @@ class CoreProperties {
     @Property(tries = 120)
     void randomSequencesKeepInvariantsAndContents(@ForAll("ops") List<Op> ops, @ForAll boolean arm,
             @ForAll @IntRange(min = 0, max = 3) int thpMode) {
-        SimBackend b = new SimBackend(arm ? Arch.ARM64 : Arch.X86_64, FeatureSet.patched(), true);
+        SimBackend b = new SimBackend(arm ? Arch.ARM64 : Arch.X86_64, FeatureSet.patched(), Checker.Mode.CROSS);
         if (thpMode == 1) b.set("thp", "always");
         if (thpMode == 2) b.set("mthp 64K", "always");
         if (thpMode == 3) {

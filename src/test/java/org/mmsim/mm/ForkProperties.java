@@ -77,7 +77,7 @@ class ForkProperties {
     @Property(tries = 200)
     void forkExitAndChildBlocksKeepEveryInvariant(@ForAll("ops") List<Op> ops, @ForAll boolean arm,
             @ForAll @IntRange(min = 0, max = 3) int thpMode) {
-        SimBackend b = new SimBackend(arm ? Arch.ARM64 : Arch.X86_64, FeatureSet.patched(), true);
+        SimBackend b = new SimBackend(arm ? Arch.ARM64 : Arch.X86_64, FeatureSet.patched(), Checker.Mode.CROSS);
         if (thpMode == 1) {
             b.set("thp", "always");
             b.set("shmem_thp", "always");

@@ -13,6 +13,7 @@ import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
+import org.mmsim.check.Checker;
 import org.mmsim.arch.Arch;
 import org.mmsim.workload.Segfault;
 import org.mmsim.workload.SimBackend;
@@ -57,7 +58,7 @@ class MprotectBatchProperties {
     }
 
     static List<String> run(String arch, FeatureSet fs, boolean thp, List<Op> ops) {
-        SimBackend b = new SimBackend(Arch.byName(arch), fs, true);
+        SimBackend b = new SimBackend(Arch.byName(arch), fs, Checker.Mode.CROSS);
         b.set("thp", thp ? "always" : "never");
         b.set("mthp 64K", "always");
         b.set("mthp 16K", "always");

@@ -22,6 +22,7 @@ import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
+import org.mmsim.check.Checker;
 import org.mmsim.arch.Arch;
 import org.mmsim.workload.SimBackend;
 import org.mmsim.workload.Segfault;
@@ -121,8 +122,11 @@ class MremapPropertiesTest {
      * The two logs agree on everything, except that inside a PMD-sized block where one of them holds a PMD mapping
      * the other may map base pages (or nothing yet) there. That difference is the kernel's own: move_normal_pmd takes
      * the source's PTE table along while move_ptes leaves it behind empty, and a later fault can only install a PMD
-     * THP where no table is left (do_huge_pmd_anonymous_page needs pmd_none). RSS then differs with it. Contents are
-     * still compared byte for byte through the checksums.
+     * THP where no table is left (do_huge_pmd_anonymous_page needs pmd_none). The emptied table stays where a VMA
+     * still covers its block (MREMAP_DONTUNMAP keeps the source VMA; a neighbour may share the block). RSS then
+     * differs with it. Contents are still compared byte for byte through the checksums. Both scales use it (at PUD
+     * scale the seed 4842842564390773442 found it: x86_64 with move-pmd, two blocks PMD-mapped where baseline
+     * faulted 64K folios into the tables move_ptes had emptied).
      */
     static boolean sameObservable(List<String> a, List<String> b) {
         if (a.size() != b.size()) return false;
@@ -131,24 +135,50 @@ class MremapPropertiesTest {
             String x = a.get(i);
             String y = b.get(i);
             if (x.equals(y)) continue;
-            int px = x.indexOf(" pages ");
-            int py = y.indexOf(" pages ");
-            if (px < 0 || px != py || !x.substring(0, px).equals(y.substring(0, py))) {
+            Residency rx = Residency.parse(x);
+            Residency ry = Residency.parse(y);
+            if (rx == null || ry == null || !rx.header.equals(ry.header) || !rx.starts.equals(ry.starts)) {
                 if (x.startsWith("rss ") && y.startsWith("rss ") && pmdDifference) continue;
                 return false;
             }
-            long start = Long.parseLong(x.substring(0, x.indexOf('-')), 16);
-            String pa = x.substring(px + 7);
-            String pb = y.substring(py + 7);
-            if (pa.length() != pb.length()) return false;
-            for (int p = 0; p < pa.length(); p++) {
-                if (pa.charAt(p) == pb.charAt(p)) continue;
-                long block = (start + p * 4 * K) & -(2L << 20);
-                if (!pmdMappedIn(pa, start, block) && !pmdMappedIn(pb, start, block)) return false;
-                pmdDifference = true;
+            for (int k = 0; k < rx.starts.size(); k++) {
+                long start = rx.starts.get(k);
+                String pa = rx.pages.get(k);
+                String pb = ry.pages.get(k);
+                if (pa.length() != pb.length()) return false;
+                for (int p = 0; p < pa.length(); p++) {
+                    if (pa.charAt(p) == pb.charAt(p)) continue;
+                    long block = (start + p * 4 * K) & -(2L << 20);
+                    if (!pmdMappedIn(pa, start, block) && !pmdMappedIn(pb, start, block)) return false;
+                    pmdDifference = true;
+                }
             }
         }
         return true;
+    }
+
+    /**
+     * A VMA line of a log: its header (range, prot, pgoff) and its page letters, either all of them after
+     * {@code " pages "} or, at PUD scale, one {@code [start letters]} group per populated PMD block.
+     */
+    private record Residency(String header, List<Long> starts, List<String> pages) {
+        static Residency parse(String line) {
+            int p = line.indexOf(" pages ");
+            if (p >= 0) {
+                return new Residency(line.substring(0, p), List.of(Long.parseLong(line.substring(0, line.indexOf('-')), 16)),
+                        List.of(line.substring(p + 7)));
+            }
+            int g = line.indexOf(" [");
+            if (g < 0 || !line.endsWith("]")) return null;
+            List<Long> starts = new ArrayList<>();
+            List<String> pages = new ArrayList<>();
+            for (String group : line.substring(g + 2, line.length() - 1).split("\\] \\[")) {
+                int sp = group.indexOf(' ');
+                starts.add(Long.parseLong(group.substring(0, sp), 16));
+                pages.add(group.substring(sp + 1));
+            }
+            return new Residency(line.substring(0, g), starts, pages);
+        }
     }
 
     private static boolean pmdMappedIn(String pages, long start, long block) {
@@ -162,7 +192,7 @@ class MremapPropertiesTest {
     }
 
     static List<String> run(Arch arch, FeatureSet fs, boolean thp, List<Op> ops) {
-        SimBackend b = new SimBackend(arch, fs, true);
+        SimBackend b = new SimBackend(arch, fs, Checker.Mode.CROSS);
         b.set("mthp 64K", "always");
         b.set("thp", thp ? "always" : "never");
         List<String> log = new ArrayList<>();
@@ -304,12 +334,14 @@ class MremapPropertiesTest {
             for (int mask = 0; mask < SUBSETS; mask++) {
                 EnumSet<Feature> on = EnumSet.noneOf(Feature.class);
                 for (int f = 0; f < FEATURES.length; f++) if ((mask & (1 << f)) != 0) on.add(FEATURES[f]);
-                SimBackend b = new SimBackend(arch, FeatureSet.of(on), true);
+                SimBackend b = new SimBackend(arch, FeatureSet.of(on), Checker.Mode.CROSS);
                 List<String> log = runBig(b, thp, ops);
                 if (reference == null) {
                     reference = log;
                 } else {
-                    assertEquals(reference, log, arch + " " + on + " differs from baseline; ops " + ops);
+                    if (!sameObservable(reference, log)) {
+                        assertEquals(reference, log, arch + " " + on + " differs from baseline; ops " + ops);
+                    }
                     if (on.contains(Feature.MOVE_PUD)) {
                         net.jqwik.api.statistics.Statistics.label("runs with move-pud that moved a PUD (" + arch + ")")
                                 .collect(b.kernel().env().counters.get(org.mmsim.arch.Event.PUD_MOVE) > 0);

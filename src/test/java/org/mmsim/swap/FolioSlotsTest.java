@@ -14,6 +14,7 @@ class FolioSlotsTest {
     @Test
     void growsAndKeepsEveryEntry() {
         FolioSlots t = new FolioSlots();
+        assertEquals(false, t.entries().hasNext());
         for (long k = 0; k < 100_000; k++) t.put(k * 16, k * 16 + 1);
         assertEquals(100_000, t.size());
         for (long k = 0; k < 100_000; k++) assertEquals(k * 16 + 1, t.get(k * 16));
@@ -80,7 +81,10 @@ class FolioSlotsTest {
             }
             for (var e : want.entrySet()) assertEquals(e.getValue(), t.get(e.getKey()));
             Map<Long, Long> seen = new HashMap<>();
-            t.forEach(seen::put);
+            for (var it = t.entries(); it.hasNext(); ) {
+                var e = it.next();
+                assertEquals(null, seen.put(e.getKey(), e.getValue()), "each head once");
+            }
             assertEquals(want, seen);
         }
     }

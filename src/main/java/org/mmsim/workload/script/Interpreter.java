@@ -100,6 +100,7 @@ public final class Interpreter {
         String stopped = null;
         try {
             exec(script.body());
+            machine.checkAll();
         } catch (Segfault s) {
             stopped = file + ":" + line() + ": unexpected SIGSEGV: " + s.getMessage();
         } catch (InvariantViolation v) {

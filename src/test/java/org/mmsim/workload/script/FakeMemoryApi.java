@@ -346,6 +346,7 @@ public final class FakeMemoryApi implements MemoryApi {
     public void set(String key, String value) {
         switch (key) {
             case "thp" -> oneOf(key, value, "always", "madvise", "never");
+            case "check" -> oneOf(key, value, "off", "changes", "full", "cross");
             case "max_map_count" -> {
                 try {
                     if (Long.parseLong(value) < 0) throw new NumberFormatException();
