@@ -153,15 +153,7 @@ public final class PteOps {
     public void setSwapPtes(long[] t, int i, long swp, int nr) {
         if (nr > 1) c.inc(Event.PTE_BATCH_OP);
         c.add(Event.PTE_WRITE_SWAP, nr);
-        if (nr == 1) {
-            t[i] = swp;
-            return;
-        }
-        // pte_move_swp_offset(swp, j) for each j, with the type and the other swap bits taken apart once
-        int type = arch.swpType(swp);
-        long off = arch.swpOffset(swp);
-        long bits = swp & ~arch.swpEntryPte(type, off);
-        for (int j = 0; j < nr; j++) t[i + j] = arch.swpEntryPte(type, off + j) | bits;
+        for (int j = 0; j < nr; j++) t[i + j] = arch.pteMoveSwpOffset(swp, j);
     }
 
     /** set_pte_at of a non-present value (a swap entry or none), one entry. */
