@@ -29,6 +29,18 @@ public final class Rmap {
          * once). Return false to stop the walk.
          */
         boolean mapping(Mm mm, Vma vma, long addr, long pfn, boolean pmd);
+
+        /**
+         * {@code nr} PTE mappings of consecutive pages from {@code pfn} at consecutive addresses from {@code addr}
+         * in {@code table}, a PTE table of {@code vma}: one call per page unless the visitor takes runs. Return
+         * false to stop.
+         */
+        default boolean mappingRun(Mm mm, Vma vma, long addr, long pfn, int nr, long[] table) {
+            for (int k = 0; k < nr; k++) {
+                if (!mapping(mm, vma, addr + ((long) k << Arch.PAGE_SHIFT), pfn + k, false)) return false;
+            }
+            return true;
+        }
     }
 
     /**
@@ -75,13 +87,22 @@ public final class Rmap {
                         pt = env.tables.get(arch.entryTableId(pmd));
                         ptFor = pmd;
                     }
-                    long pte = pt[PageTables.pteIndex(addr)];
-                    if (arch.ptePresent(pte) && !arch.pteSpecial(pte) && arch.ptePfn(pte) == want) {
-                        if (!visitor.mapping(mm, v, addr, want, false)) return;
+                    int pi = PageTables.pteIndex(addr);
+                    if (mapsPage(arch, pt[pi], want)) {
+                        // The run of following pages mapped in order in this table (the folio's PTE batch).
+                        int max = (int) Math.min(to - idx, Arch.PTRS_PER_TABLE - pi);
+                        int run = 1;
+                        while (run < max && mapsPage(arch, pt[pi + run], want + run)) run++;
+                        if (!visitor.mappingRun(mm, v, addr, want, run, pt)) return;
+                        idx += run - 1;
                     }
                 }
             }
         }
+    }
+
+    private static boolean mapsPage(Arch arch, long pte, long pfn) {
+        return arch.ptePresent(pte) && !arch.pteSpecial(pte) && arch.ptePfn(pte) == pfn;
     }
 
     /** True if VMA v is on the rmap chain of this owner (an anon_vma or a shmem object). */

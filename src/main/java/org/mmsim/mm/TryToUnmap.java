@@ -31,8 +31,12 @@ import org.mmsim.swap.SwapDevice;
 final class TryToUnmap {
     private TryToUnmap() {}
 
-    /** One mapping of a folio found by the rmap walk: {@code pages} PTEs from {@code addr} in {@code vma} of {@code mm}. */
-    record Mapping(Mm mm, Vma vma, long addr, int pages) { }
+    /**
+     * One mapping of a folio found by the rmap walk: {@code pages} PTEs from {@code addr} in {@code vma} of
+     * {@code mm}, in the PTE table {@code table} the walk read them from (null for a PMD mapping). Reclaim frees no
+     * page table, so the table is still the one there when the mapping is unmapped.
+     */
+    record Mapping(Mm mm, Vma vma, long addr, int pages, long[] table) { }
 
     /**
      * The TLB flushes reclaim has deferred (struct tlbflush_unmap_batch): {@code pending} when invalidates were
@@ -42,6 +46,14 @@ final class TryToUnmap {
     static final class FlushBatch {
         boolean pending;
         boolean writable;
+        /** Scratch for the sub-batch lengths of one PTE batch (swap-out), reused from folio to folio. */
+        private int[] runs = new int[16];
+
+        /** The scratch array for the sub-batches of a batch of nr PTEs. */
+        int[] runs(int nr) {
+            if (runs.length < nr) runs = new int[Math.max(nr, 2 * runs.length)];
+            return runs;
+        }
 
         /** try_to_unmap_flush: completes the deferred invalidates, if any. */
         void flush(MmEnv env) {
@@ -58,9 +70,12 @@ final class TryToUnmap {
 
     /**
      * try_to_unmap(folio, TTU_BATCH_FLUSH | TTU_SPLIT_HUGE_PMD) over the rmap walk; true if nothing maps it any
-     * more. Where the architecture defers reclaim's flushes, they go into {@code batch}.
+     * more. Where the architecture defers reclaim's flushes, they go into {@code batch}. {@code only}, when not
+     * null, is the folio's one and only mapping, known to the caller (MADV_PAGEOUT's PTE walk found its whole
+     * mapcount in one batch there), which is all the rmap walk would find: the walk is skipped (it counts no events).
      */
-    static boolean tryToUnmap(MmEnv env, long head, FlushBatch batch) {
+    static boolean tryToUnmap(MmEnv env, long head, FlushBatch batch, Mapping only) {
+        if (only != null) return unmapOne(only, head, batch);
         for (Mapping m : walk(env, head)) {
             if (!unmapOne(m, head, batch)) return false;
         }
@@ -82,6 +97,7 @@ final class TryToUnmap {
         private Vma vma;
         private long addr;
         private int pages;
+        private long[] table;
         /** The address and pfn that would extend the current run. */
         private long nextAddr;
         private long nextPfn;
@@ -89,25 +105,35 @@ final class TryToUnmap {
         Runs(int folioPages) { this.folioPages = folioPages; }
 
         @Override public boolean mapping(Mm m, Vma v, long a, long pfn, boolean pmd) {
-            if (pages > 0 && !pmd && m == mm && v == vma && a == nextAddr && pfn == nextPfn
-                    && (a & (Arch.PMD_SIZE - 1)) != 0) {
-                pages++;
-                nextAddr += Arch.PAGE_SIZE;
-                nextPfn++;
-                return true;
-            }
-            if (pages > 0) runs.add(new Mapping(mm, vma, addr, pages));
-            mm = m;
-            vma = v;
-            addr = a;
-            pages = pmd ? folioPages : 1;
-            nextAddr = a + ((long) pages << Arch.PAGE_SHIFT);
-            nextPfn = pfn + pages;
+            add(m, v, a, pfn, pmd ? folioPages : 1, null);
             return true;
         }
 
+        @Override public boolean mappingRun(Mm m, Vma v, long a, long pfn, int nr, long[] t) {
+            add(m, v, a, pfn, nr, t);
+            return true;
+        }
+
+        /** A mapping of nr pages, in PTE table t (null: a PMD mapping, or a page reported alone). */
+        private void add(Mm m, Vma v, long a, long pfn, int nr, long[] t) {
+            if (pages > 0 && t != null && t == table && m == mm && v == vma && a == nextAddr && pfn == nextPfn) {
+                pages += nr;
+                nextAddr += (long) nr << Arch.PAGE_SHIFT;
+                nextPfn += nr;
+                return;
+            }
+            if (pages > 0) runs.add(new Mapping(mm, vma, addr, pages, table));
+            mm = m;
+            table = t;
+            vma = v;
+            addr = a;
+            pages = nr;
+            nextAddr = a + ((long) nr << Arch.PAGE_SHIFT);
+            nextPfn = pfn + nr;
+        }
+
         List<Mapping> done() {
-            if (pages > 0) runs.add(new Mapping(mm, vma, addr, pages));
+            if (pages > 0) runs.add(new Mapping(mm, vma, addr, pages, table));
             pages = 0;
             return runs;
         }
@@ -123,10 +149,13 @@ final class TryToUnmap {
         PhysMem phys = env.phys;
         Counters c = env.counters;
         long addr = map.addr();
-        long[] pmdT = mm.pt.pmdTable(addr, false);
-        int mi = PageTables.pmdIndex(addr);
-        if (pmdT != null && arch.entryIsLeaf(pmdT[mi])) Thp.splitHugePmd(mm, pmdT, mi, addr & ~(Arch.PMD_SIZE - 1));
-        long[] t = mm.pt.pteTable(addr, false);
+        long[] t = map.table();
+        if (t == null) {
+            long[] pmdT = mm.pt.pmdTable(addr, false);
+            int mi = PageTables.pmdIndex(addr);
+            if (pmdT != null && arch.entryIsLeaf(pmdT[mi])) Thp.splitHugePmd(mm, pmdT, mi, addr & ~(Arch.PMD_SIZE - 1));
+            t = mm.pt.pteTable(addr, false);
+        }
         int i = PageTables.pteIndex(addr);
         int left = map.pages();
         boolean lazy = !phys.folioTest(head, PhysMem.PG_SWAPBACKED);
@@ -162,7 +191,7 @@ final class TryToUnmap {
             }
             if (arch.pteDirty(pteval)) phys.folioSet(head, PhysMem.PG_DIRTY);
             boolean ok = lazy ? lazyfree(mm, t, i, addr, head, pteval, nr)
-                    : swapbacked(mm, t, i, addr, head, pfn, pteval, nr);
+                    : swapbacked(mm, t, i, addr, head, pfn, pteval, nr, batch);
             if (!ok) {
                 c.inc(Event.TTU_RESTORE);
                 return false;
@@ -193,17 +222,26 @@ final class TryToUnmap {
      * {@code anon-unmap-batch}): raise the swap counts, pass arch_unmap_one and share exclusivity per sub-batch of
      * equal PageAnonExclusive; then write the swap PTEs. False after undoing everything and restoring the PTEs.
      */
-    private static boolean swapbacked(Mm mm, long[] t, int i, long addr, long head, long pfn, long pteval, int nr) {
+    private static boolean swapbacked(Mm mm, long[] t, int i, long addr, long head, long pfn, long pteval, int nr,
+            FlushBatch batch) {
         MmEnv env = mm.env;
         Arch arch = env.arch;
         PhysMem phys = env.phys;
         SwapCache sc = env.swap;
         long off0 = sc.pageSwap(pfn);
         if (off0 < 0) throw new IllegalStateException("swap-backed folio " + head + " reached try_to_unmap outside the swap cache");
-        boolean[] exclusive = new boolean[nr];
-        for (int j = 0; j < nr; j++) exclusive[j] = phys.pageAnonExclusive(pfn + j);
+        // The sub-batches of equal PageAnonExclusive, as lengths: maximal runs, so exclusivity alternates run by run.
+        int[] runs = batch.runs(nr);
+        boolean firstExclusive = phys.pageAnonExclusive(pfn);
+        int nRuns = 0;
         for (int k = 0; k < nr; ) {
-            int len = subBatch(exclusive, k);
+            int len = phys.anonExclusiveRun(pfn + k, nr - k);
+            runs[nRuns++] = len;
+            k += len;
+        }
+        for (int r = 0, k = 0; r < nRuns; r++) {
+            int len = runs[r];
+            boolean exclusive = firstExclusive ^ (r & 1) != 0;
             boolean failed;
             if (env.inject.failsAny(FaultInjection.Kind.SWAP_DUP_FAIL, len)) {
                 env.counters.inc(Event.SWAP_DUP);
@@ -211,7 +249,7 @@ final class TryToUnmap {
             } else {
                 sc.dup(off0 + k, len);
                 failed = env.inject.fails(FaultInjection.Kind.ARCH_UNMAP_FAIL);
-                if (!failed && exclusive[k]) {
+                if (!failed && exclusive) {
                     // folio_try_share_anon_rmap_ptes: refused when the folio may be DMA-pinned.
                     env.counters.inc(Event.ANON_SHARE);
                     failed = env.inject.fails(FaultInjection.Kind.FOLIO_PINNED);
@@ -227,17 +265,19 @@ final class TryToUnmap {
                     return false;
                 }
                 if (k > 0) sc.put(off0, k);
-                for (int j = 0; j < k; j++) if (exclusive[j]) phys.setPageAnonExclusive(pfn + j, true);
+                for (int q = 0, j = 0; q < r; j += runs[q], q++) {
+                    if (firstExclusive ^ (q & 1) != 0) for (int p = j; p < j + runs[q]; p++) phys.setPageAnonExclusive(pfn + p, true);
+                }
                 env.pte.setPtes(t, i, addr, pteval, nr);
                 return false;
             }
             k += len;
         }
         // Every fallible step passed: the swap PTEs, one write per sub-batch of equal exclusivity.
-        for (int k = 0; k < nr; ) {
-            int len = subBatch(exclusive, k);
+        for (int r = 0, k = 0; r < nRuns; r++) {
+            int len = runs[r];
             long swp = arch.swpEntryPte(SwapDevice.TYPE, off0 + k);
-            if (exclusive[k]) swp = arch.swpMkExclusive(swp);
+            if (firstExclusive ^ (r & 1) != 0) swp = arch.swpMkExclusive(swp);
             if (arch.pteSoftDirty(pteval)) swp = arch.swpMksoftDirty(swp);
             env.pte.setSwapPtes(t, i + k, swp, len);
             k += len;
@@ -245,12 +285,5 @@ final class TryToUnmap {
         mm.anonRss -= nr;
         mm.swapEnts += nr;
         return true;
-    }
-
-    /** The length of the run of equal exclusivity starting at k. */
-    private static int subBatch(boolean[] exclusive, int k) {
-        int len = 1;
-        while (k + len < exclusive.length && exclusive[k + len] == exclusive[k]) len++;
-        return len;
     }
 }

@@ -1,8 +1,7 @@
 package org.mmsim.mm;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Arrays;
 import java.util.List;
 
 import org.mmsim.arch.Arch;
@@ -49,8 +48,8 @@ final class Vmscan {
                 if (head == PhysMem.HUGE_ZERO_PFN) return true;
                 if (!Rmap.mappedOnlyBy(env, head, mm)) return true; // folio_maybe_mapped_shared
                 if (!whole) return false; // split the mapping; the PTE level splits the folio
-                Deque<Long> list = new ArrayDeque<>();
-                list.add(head);
+                FolioList list = new FolioList();
+                list.add(head, null);
                 shrinkFolioList(env, list);
                 return true;
             }
@@ -100,7 +99,7 @@ final class Vmscan {
         Arch arch = env.arch;
         PteOps ops = env.pte;
         PhysMem phys = env.phys;
-        Deque<Long> list = new ArrayDeque<>();
+        FolioList list = new FolioList();
         env.counters.inc(Event.PTL_LOCK);
         int i = PageTables.pteIndex(start);
         int last = i + (int) ((end - start) >>> Arch.PAGE_SHIFT);
@@ -123,7 +122,10 @@ final class Vmscan {
                     }
                 }
                 int mapped = n > 1 ? phys.largeMapcount(head) : phys.mapcount(pfn);
-                if (take && mapped == n) list.add(head);
+                if (take && mapped == n) {
+                    // Mapped n times, all of them here: the rmap walk could only find this one mapping.
+                    list.add(head, phys.entireMapcount(head) == 0 ? new TryToUnmap.Mapping(mm, v, addr, n, t) : null);
+                }
             }
             i += nr;
             addr += (long) nr << Arch.PAGE_SHIFT;
@@ -193,11 +195,12 @@ final class Vmscan {
     }
 
     /** shrink_folio_list for the isolated folios (ignore_references, may_swap, may_unmap, may_writepage). */
-    private static void shrinkFolioList(MmEnv env, Deque<Long> list) {
+    private static void shrinkFolioList(MmEnv env, FolioList list) {
         PhysMem phys = env.phys;
         SwapCache sc = env.swap;
         TryToUnmap.FlushBatch batch = new TryToUnmap.FlushBatch();
         while (!list.isEmpty()) {
+            TryToUnmap.Mapping only = list.peekOnly();
             long head = list.poll();
             int nr = phys.folioNrPages(head);
             boolean lazy = !phys.folioTest(head, PhysMem.PG_SWAPBACKED);
@@ -207,6 +210,7 @@ final class Vmscan {
                     // Fallback to swapping the pages one by one: the tail pages go back on the list.
                     env.counters.inc(Event.SWPOUT_FALLBACK);
                     splitFolio(env, head);
+                    only = null;
                     for (int k = nr - 1; k >= 1; k--) if (phys.isAllocatedHead(head + k)) list.addFirst(head + k);
                     nr = 1;
                     if (!phys.isAllocatedHead(head)) continue; // zero-filled: now the zero page is mapped there
@@ -214,7 +218,7 @@ final class Vmscan {
                 }
                 phys.folioSet(head, PhysMem.PG_DIRTY);
             }
-            if (!TryToUnmap.tryToUnmap(env, head, batch)) {
+            if (!TryToUnmap.tryToUnmap(env, head, batch, only)) {
                 // activate_locked: a swap-cache folio gives its slots back only when swap is full.
                 if (phys.folioTest(head, PhysMem.PG_SWAPCACHE) && sc.device().full()) sc.freeSwapIfUnused(head);
                 continue;
@@ -236,6 +240,52 @@ final class Vmscan {
             env.counters.add(Event.PGRECLAIM, nr);
         }
         batch.flush(env); // try_to_unmap_flush before the folios are freed
+    }
+
+    /**
+     * The isolated folios, by head pfn, in reclaim order: taken from the front; split tails go back in front. A
+     * folio may come with its only mapping, when the walk that isolated it saw every one of its mappings.
+     */
+    private static final class FolioList {
+        private long[] heads = new long[64];
+        private TryToUnmap.Mapping[] only = new TryToUnmap.Mapping[64];
+        private int first;
+        private int end;
+
+        boolean isEmpty() { return first == end; }
+
+        void add(long head, TryToUnmap.Mapping onlyMapping) {
+            if (end == heads.length) {
+                heads = Arrays.copyOf(heads, 2 * heads.length);
+                only = Arrays.copyOf(only, heads.length);
+            }
+            only[end] = onlyMapping;
+            heads[end++] = head;
+        }
+
+        /** The only mapping of the folio {@link #poll} returns next, or null if the rmap walk must find them. */
+        TryToUnmap.Mapping peekOnly() { return only[first]; }
+
+        long poll() {
+            only[first] = null;
+            return heads[first++];
+        }
+
+        void addFirst(long head) {
+            if (first == 0) {
+                int room = heads.length + 1;
+                long[] bigger = new long[heads.length + room];
+                TryToUnmap.Mapping[] biggerOnly = new TryToUnmap.Mapping[bigger.length];
+                System.arraycopy(heads, 0, bigger, room, end);
+                System.arraycopy(only, 0, biggerOnly, room, end);
+                heads = bigger;
+                only = biggerOnly;
+                first += room;
+                end += room;
+            }
+            only[--first] = null;
+            heads[first] = head;
+        }
     }
 
     /**

@@ -1,8 +1,11 @@
 package org.mmsim.swap;
 
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 
 import org.mmsim.arch.Counters;
 import org.mmsim.arch.Event;
@@ -24,11 +27,11 @@ public final class SwapCache {
     private final PhysMem phys;
     private SwapDevice device;
     private long[] slotPfn = new long[0];
-    private final Map<Long, Long> folioSwap = new HashMap<>();
+    /** folio-&gt;swap of every swap-cache folio, by head pfn. */
+    private final FolioSlots folioSwap = new FolioSlots();
     /**
-     * The folio that last entered the swap cache and its first slot: reclaim looks that folio's slot up right after
-     * (try_to_unmap, writeout), and a look-up in {@link #folioSwap} costs a boxed HashMap get. Forgotten whenever a
-     * folio leaves the cache or is split.
+     * The folio that last entered the swap cache and its first slot: reclaim looks that folio's slot up twice right
+     * after (try_to_unmap, writeout). Forgotten whenever a folio leaves the cache or is split.
      */
     private long lastHead = -1;
     private long lastOff = -1;
@@ -72,11 +75,7 @@ public final class SwapCache {
     }
 
     /** folio-&gt;swap: the first slot of a swap-cache folio, or -1. */
-    public long folioSwap(long head) {
-        if (head == lastHead) return lastOff;
-        Long off = folioSwap.get(head);
-        return off == null ? -1 : off;
-    }
+    public long folioSwap(long head) { return head == lastHead ? lastOff : folioSwap.get(head); }
 
     /** The slot of one page of a swap-cache folio (folio_page_swap_entry), or -1. */
     public long pageSwap(long pfn) {
@@ -90,8 +89,31 @@ public final class SwapCache {
         return off >= 0 && off < slotPfn.length ? slotPfn[(int) off] : -1;
     }
 
-    /** Every swap-cache folio head with its first slot (the checker reads it). */
-    public Map<Long, Long> folios() { return java.util.Collections.unmodifiableMap(folioSwap); }
+    /**
+     * Every swap-cache folio head with its first slot (the checker and direct reclaim read it): a read-only live view,
+     * size and look-ups in constant time; not to be iterated while the swap cache changes.
+     */
+    public Map<Long, Long> folios() { return folioView; }
+
+    private final Map<Long, Long> folioView = new AbstractMap<>() {
+        @Override public int size() { return folioSwap.size(); }
+
+        @Override public boolean containsKey(Object k) { return get(k) != null; }
+
+        @Override public Long get(Object k) {
+            if (!(k instanceof Long head)) return null;
+            long off = folioSwap.get(head);
+            return off < 0 ? null : off;
+        }
+
+        @Override public Set<Map.Entry<Long, Long>> entrySet() {
+            return new AbstractSet<>() {
+                @Override public int size() { return folioSwap.size(); }
+
+                @Override public Iterator<Map.Entry<Long, Long>> iterator() { return folioSwap.entries(); }
+            };
+        }
+    };
 
     /**
      * folio_alloc_swap: a naturally aligned run of slots for the whole folio, and the folio enters the swap cache
@@ -120,9 +142,9 @@ public final class SwapCache {
 
     /** A swap-cache folio of nr pages was split to order 0: each page is now a folio caching its own slot. */
     public void splitCached(long head, int nr) {
-        Long off = folioSwap.remove(head);
+        long off = folioSwap.remove(head);
         lastHead = -1;
-        if (off == null) return;
+        if (off < 0) return;
         touched(off, nr);
         for (int j = 0; j < nr; j++) folioSwap.put(head + j, off + j);
     }
@@ -133,9 +155,9 @@ public final class SwapCache {
      * the caller frees the folio at zero.
      */
     public int delete(long head) {
-        Long off = folioSwap.remove(head);
+        long off = folioSwap.remove(head);
         lastHead = -1;
-        if (off == null) throw new IllegalStateException("folio " + head + " is not in the swap cache");
+        if (off < 0) throw new IllegalStateException("folio " + head + " is not in the swap cache");
         int nr = phys.folioNrPages(head);
         touched(off, nr);
         for (int j = 0; j < nr; j++) slotPfn[(int) (off + j)] = -1;

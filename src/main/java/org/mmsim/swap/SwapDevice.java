@@ -37,13 +37,24 @@ public final class SwapDevice {
         ZRAM
     }
 
+    /** The swap count's bits in a slot's state; a count that would overflow them is refused. */
+    private static final int COUNT_MASK = (1 << 29) - 1;
+    /** SWAP_HAS_CACHE: a folio in the swap cache owns the slot. */
+    private static final int HAS_CACHE = 1 << 29;
+    /** The slot holds a zero-filled page (no data written). */
+    private static final int ZERO = 1 << 30;
+    /** A slot with a count or the cache mark is in use. */
+    private static final int IN_USE = COUNT_MASK | HAS_CACHE;
+
     private final int slots;
     private final Kind kind;
     private final boolean blockDevice;
-    private final int[] count;
-    private final boolean[] cached;
+    /**
+     * Per slot: the swap count in the low bits, SWAP_HAS_CACHE and the zero mark above it, in one int, so that the
+     * per-slot steps of swap-out (allocate, raise the count, mark zero, uncache) touch one array.
+     */
+    private final int[] state;
     private final byte[] fill;
-    private final boolean[] zero;
     private final Map<Integer, byte[]> data = new HashMap<>();
     /** Next offset to try, per order: allocation goes round the device like the per-order cluster lists. */
     private final int[] cursor = new int[PhysMem.MAX_ORDER + 1];
@@ -57,10 +68,8 @@ public final class SwapDevice {
         if (n < 2) throw new IllegalArgumentException("swap must be at least 8K (one header page and one slot)");
         if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("swap larger than 8 TiB is not modelled");
         this.slots = (int) n;
-        this.count = new int[slots];
-        this.cached = new boolean[slots];
+        this.state = new int[slots];
         this.fill = new byte[slots];
-        this.zero = new boolean[slots];
         Arrays.fill(cursor, 1);
     }
 
@@ -89,13 +98,13 @@ public final class SwapDevice {
     public boolean full() { return free() * 2 < slots - 1; }
 
     /** The swap count of a slot: swap PTEs naming it. */
-    public int count(long off) { return count[(int) off]; }
+    public int count(long off) { return state[(int) off] & COUNT_MASK; }
 
     /** True if a folio in the swap cache owns the slot (SWAP_HAS_CACHE). */
-    public boolean hasCache(long off) { return cached[(int) off]; }
+    public boolean hasCache(long off) { return (state[(int) off] & HAS_CACHE) != 0; }
 
     /** True if the slot is in use. */
-    public boolean inUse(long off) { return off > 0 && off < slots && (count[(int) off] > 0 || cached[(int) off]); }
+    public boolean inUse(long off) { return off > 0 && off < slots && (state[(int) off] & IN_USE) != 0; }
 
     /**
      * Allocates a naturally aligned run of 2^order free slots for a folio entering the swap cache: each slot gets
@@ -109,7 +118,7 @@ public final class SwapDevice {
         int off = scan(from, slots - nr + 1, nr);
         if (off < 0) off = scan(1, Math.min(from, slots - nr + 1), nr);
         if (off < 0) return -1;
-        for (int j = off; j < off + nr; j++) cached[j] = true;
+        for (int j = off; j < off + nr; j++) state[j] = HAS_CACHE;
         used += nr;
         cursor[order] = off + nr < slots ? off + nr : 1;
         return off;
@@ -127,44 +136,50 @@ public final class SwapDevice {
     }
 
     private int firstBusy(int off, int nr) {
-        for (int j = off + nr - 1; j >= off; j--) if (count[j] > 0 || cached[j]) return j;
+        for (int j = off + nr - 1; j >= off; j--) if ((state[j] & IN_USE) != 0) return j;
         return -1;
     }
 
     /** Raises the swap count of nr slots (one per new swap PTE). */
     void dup(long off, int nr) {
         for (int j = (int) off; j < off + nr; j++) {
-            if (!inUse(j)) throw new IllegalStateException("swap count raised on free slot " + j);
-            count[j]++;
+            int st = state[j];
+            if (j <= 0 || j >= slots || (st & IN_USE) == 0) throw new IllegalStateException("swap count raised on free slot " + j);
+            if ((st & COUNT_MASK) == COUNT_MASK) throw new IllegalStateException("swap count overflow on slot " + j);
+            state[j] = st + 1;
         }
     }
 
     /** Drops the swap count of nr slots; a slot with no count and no cache becomes free. */
     void put(long off, int nr) {
         for (int j = (int) off; j < off + nr; j++) {
-            if (count[j] <= 0) throw new IllegalStateException("swap count underflow on slot " + j);
-            if (--count[j] == 0 && !cached[j]) release(j);
+            int st = state[j];
+            if ((st & COUNT_MASK) == 0) throw new IllegalStateException("swap count underflow on slot " + j);
+            state[j] = --st;
+            if ((st & IN_USE) == 0) release(j);
         }
     }
 
     /** Clears SWAP_HAS_CACHE of nr slots (the folio left the swap cache); unreferenced slots become free. */
     void uncache(long off, int nr) {
         for (int j = (int) off; j < off + nr; j++) {
-            cached[j] = false;
-            if (count[j] == 0) release(j);
+            int st = state[j] & ~HAS_CACHE;
+            state[j] = st;
+            if ((st & IN_USE) == 0) release(j);
         }
     }
 
     /** Sets SWAP_HAS_CACHE on a slot in use (a folio read from it enters the swap cache). */
     void cache(long off) {
-        if (count[(int) off] <= 0 || cached[(int) off]) throw new IllegalStateException("slot " + off + " cannot be cached");
-        cached[(int) off] = true;
+        int st = state[(int) off];
+        if ((st & COUNT_MASK) == 0 || (st & HAS_CACHE) != 0) throw new IllegalStateException("slot " + off + " cannot be cached");
+        state[(int) off] = st | HAS_CACHE;
     }
 
     private void release(int j) {
         used--;
         fill[j] = 0;
-        zero[j] = false;
+        state[j] = 0;
         if (!data.isEmpty()) data.remove(j);
     }
 
@@ -175,16 +190,16 @@ public final class SwapDevice {
         int j = (int) off;
         if (!data.isEmpty()) data.remove(j);
         fill[j] = 0;
-        zero[j] = true;
+        state[j] |= ZERO;
     }
 
     /** True if the slot carries the zero mark. */
-    public boolean zeroMarked(long off) { return zero[(int) off]; }
+    public boolean zeroMarked(long off) { return (state[(int) off] & ZERO) != 0; }
 
     /** Writes one page to a slot (the I/O of swap_writepage) and clears its zero mark. */
     void write(long off, PhysMem phys, long pfn) {
         int j = (int) off;
-        zero[j] = false;
+        state[j] &= ~ZERO;
         byte[] a = phys.arrayOrNull(pfn);
         if (a == null) {
             data.remove(j);
@@ -198,7 +213,7 @@ public final class SwapDevice {
     void read(long off, PhysMem phys, long pfn) {
         int j = (int) off;
         byte[] a = data.get(j);
-        if (a == null) phys.fillPage(pfn, zero[j] ? 0 : fill[j]);
+        if (a == null) phys.fillPage(pfn, (state[j] & ZERO) != 0 ? 0 : fill[j]);
         else System.arraycopy(a, 0, phys.materialize(pfn), 0, PhysMem.PAGE_SIZE);
     }
 }

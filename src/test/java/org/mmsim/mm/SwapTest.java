@@ -225,6 +225,36 @@ class SwapTest {
         assertEquals(sum, b.checksum(A, 2 * M2));
     }
 
+    /**
+     * A THP PTE-mapped in the parent (its PMD split by an mprotect) and still PMD-mapped in a forked child: MADV_PAGEOUT
+     * in the parent leaves it (another process maps it); once the child has exited, the parent's PTEs are its only
+     * mappings and all 512 pages are swapped out, the data kept (checker on throughout).
+     */
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void aThpStillPmdMappedInAChildIsNotSwappedFromTheParent(String arch) {
+        SimBackend b = sim(arch, true, null);
+        b.set("thp", "always");
+        b.set("swap partition", "64M");
+        long M2 = 2L << 20;
+        b.mmap(A, M2, RW, PRIV, -1, 0);
+        b.pattern(A, M2, 5);
+        long sum = b.checksum(A, M2);
+        long child = b.fork();
+        assertEquals(0, b.mprotect(A, P, PROT_READ));
+        assertEquals(0, b.mprotect(A, P, RW));
+        b.madvise(A, M2, MADV_PAGEOUT);
+        assertAll(b, A, M2, false);
+        assertEquals(0, count(b, Event.SWAP_ALLOC));
+        b.switchTo(child);
+        assertEquals(sum, b.checksum(A, M2));
+        b.switchTo(0);
+        assertEquals(0, b.exit(child));
+        b.madvise(A, M2, MADV_PAGEOUT);
+        assertAll(b, A, M2, true);
+        assertEquals(M2 / P, b.mm(0).swapEnts());
+        assertEquals(sum, b.checksum(A, M2));
+    }
+
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
     void aFullDeviceSwapsWhatFitsAndLargeFoliosFallBackToPages(String arch) {
         SimBackend b = sim(arch, true, "64K");
