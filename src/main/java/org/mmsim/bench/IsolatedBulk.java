@@ -20,7 +20,7 @@ final class IsolatedBulk {
     static List<BulkPaths.Row> run(String arch, boolean quick) {
         List<String> args = new ArrayList<>(List.of("bench", "--only", "bulk", "--bulk-arch", arch, "--in-process", "--json"));
         if (quick) args.add("--quick");
-        ChildJvm.Outcome o = ChildJvm.run(args);
+        ChildJvm.Outcome o = ChildJvm.run(arch, args);
         if (o.exitCode() != 0) throw new IllegalStateException("the bulk measurement of " + arch + " exited with " + o.exitCode());
         try {
             String out = o.stdout();

@@ -110,7 +110,7 @@ final class WorkloadTimes {
                             "--workload", w.name(), "--target", t, "--warm-runs", Integer.toString(j == 0 ? warmRuns : 0),
                             "--json"));
                     if (quick) args.add("--quick");
-                    ChildJvm.Outcome o = ChildJvm.run(args);
+                    ChildJvm.Outcome o = ChildJvm.run(t, args);
                     JsonNode row = parse(o.stdout());
                     if (row == null) {
                         notes.put(t, "n/a (" + lastLine(o.stderr(), "exit code " + o.exitCode()) + ")");
