@@ -367,8 +367,9 @@ public final class PteOps {
 
     /**
      * folio_pte_batch_flags followed by get_and_clear_full_ptes of the run it found (the start of mprotect's
-     * modify_prot_start_ptes and of try_to_unmap_one's batch): returns nr, and {@link #clearedPte()} gives the first
-     * old value with A/D merged from the run. Counts exactly what the two calls count. Without contpte the entries are
+     * modify_prot_start_ptes and of try_to_unmap_one's batch; zap_present_ptes's clear_full_ptes, which counts the
+     * same, ignoring the merged value): returns nr, and {@link #clearedPte()} gives the first old value with A/D
+     * merged from the run. Counts exactly what the two calls count. Without contpte the entries are
      * compared and cleared in one pass: an entry that extends the run is part of what get_and_clear_full_ptes clears,
      * and the entry that ends it is left as it is.
      */
