@@ -383,6 +383,14 @@ public final class PteOps {
             clearedPte = getAndClearFullPtes(t, i, addr, nr);
             return nr;
         }
+        return getAndClearPlainFolioPtes(t, i, first, maxNr, flags);
+    }
+
+    /**
+     * The one-pass part of {@link #getAndClearFolioPtes} without contpte (a method of its own, so that the caller
+     * stays small enough for the JIT to inline it into the per-folio loops).
+     */
+    private int getAndClearPlainFolioPtes(long[] t, int i, long first, int maxNr, int flags) {
         batchPte = first;
         long raw = t[i];
         boolean young = arch.pteYoung(raw);
