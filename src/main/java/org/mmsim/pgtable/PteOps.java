@@ -135,6 +135,11 @@ public final class PteOps {
         }
         // contpte_set_ptes: cut at block boundaries; a chunk that is a whole aligned block (VA and PA) gets cont.
         long pfn = arch.ptePfn(pte);
+        int mask = contPtes - 1;
+        if (nr == contPtes && (i & mask) == 0 && (pfn & mask) == 0) {
+            fillConsecutive(t, i, arch.pteMkcont(pte), nr); // one whole block, the common case
+            return;
+        }
         int j = 0;
         while (j < nr) {
             int idx = i + j;
@@ -433,11 +438,12 @@ public final class PteOps {
 
     /** contpte_try_unfold_partial for a multi-entry range, contpte_try_unfold for one entry. */
     private void unfoldForRange(long[] t, int i, long addr, int nr) {
+        int mask = contPtes - 1;
+        if (nr == contPtes && (i & mask) == 0) return; // one whole block: no edge is partially covered
         if (nr == 1) {
             tryUnfold(t, i, addr);
             return;
         }
-        int mask = contPtes - 1;
         if ((i & mask) != 0 || nr < contPtes) {
             c.inc(Event.PTE_READ);
             tryUnfold(t, i, addr);
