@@ -325,38 +325,41 @@ public final class PteOps {
         maxNr = (int) Math.min(maxNr, folioEnd - pfn);
         batchPte = first;
         int nr = pteBatchHint(i, first);
-        long expected = clearIgnored(arch.pteWithPfn(first, pfn + nr), flags);
         boolean anyWrite = arch.pteWrite(first);
         boolean anyYoung = arch.pteYoung(first);
         boolean anyDirty = arch.pteDirty(first);
-        if (!contpte) {
-            // No batch hint: one plain read per entry. An entry equal to the first one but for the pfn matches
-            // whatever the flags ignore and adds no write/young/dirty bit the first did not have, so only entries
-            // that differ need the full comparison. Reads are counted once for the run.
-            int reads = 0;
-            while (nr < maxNr) {
-                long pte = t[i + nr];
-                reads++;
-                if (pte != arch.pteWithPfn(first, pfn + nr)) {
+        // when the first entry's contpte block already reaches maxNr, nothing more is read
+        if (nr < maxNr) {
+            long expected = clearIgnored(arch.pteWithPfn(first, pfn + nr), flags);
+            if (!contpte) {
+                // No batch hint: one plain read per entry. An entry equal to the first one but for the pfn matches
+                // whatever the flags ignore and adds no write/young/dirty bit the first did not have, so only entries
+                // that differ need the full comparison. Reads are counted once for the run.
+                int reads = 0;
+                while (nr < maxNr) {
+                    long pte = t[i + nr];
+                    reads++;
+                    if (pte != arch.pteWithPfn(first, pfn + nr)) {
+                        if (!arch.ptePresent(pte) || clearIgnored(pte, flags) != expected) break;
+                        anyWrite |= arch.pteWrite(pte);
+                        anyYoung |= arch.pteYoung(pte);
+                        anyDirty |= arch.pteDirty(pte);
+                    }
+                    nr++;
+                    expected = arch.pteWithPfn(expected, pfn + nr);
+                }
+                c.add(Event.PTE_READ, reads);
+            } else {
+                while (nr < maxNr) {
+                    long pte = ptepGet(t, i + nr);
                     if (!arch.ptePresent(pte) || clearIgnored(pte, flags) != expected) break;
                     anyWrite |= arch.pteWrite(pte);
                     anyYoung |= arch.pteYoung(pte);
                     anyDirty |= arch.pteDirty(pte);
+                    int step = pteBatchHint(i + nr, pte);
+                    expected = arch.pteWithPfn(expected, arch.ptePfn(expected) + step);
+                    nr += step;
                 }
-                nr++;
-                expected = arch.pteWithPfn(expected, pfn + nr);
-            }
-            c.add(Event.PTE_READ, reads);
-        } else {
-            while (nr < maxNr) {
-                long pte = ptepGet(t, i + nr);
-                if (!arch.ptePresent(pte) || clearIgnored(pte, flags) != expected) break;
-                anyWrite |= arch.pteWrite(pte);
-                anyYoung |= arch.pteYoung(pte);
-                anyDirty |= arch.pteDirty(pte);
-                int step = pteBatchHint(i + nr, pte);
-                expected = arch.pteWithPfn(expected, arch.ptePfn(expected) + step);
-                nr += step;
             }
         }
         if ((flags & FPB_MERGE_WRITE) != 0 && anyWrite) batchPte = arch.pteMkwrite(batchPte);

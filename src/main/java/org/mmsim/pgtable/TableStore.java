@@ -42,7 +42,9 @@ public final class TableStore {
             // the check that the table was empty when freed, made here: reading the table now brings it into the
             // cache for the writes that follow, where a check at free time is a second pass over a table the zap
             // or move left long ago (it also catches a write through a stale reference after the free)
-            if (!isZero(t)) throw new IllegalStateException("a page table was freed with entries (or written after its free)");
+            if (!isZero(t)) {
+                throw new IllegalStateException("a page table was freed with entries (or written after its free)");
+            }
         } else {
             t = new long[512];
         }

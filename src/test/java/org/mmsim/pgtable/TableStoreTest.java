@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.api.Test;
 import org.mmsim.arch.Counters;
 
-/** The emptiness check of freed tables: made when a pooled table is taken again, or at the free when the pool is full. */
+/**
+ * The emptiness check of freed tables: made when a pooled table is taken again, or at the free when the pool is
+ * full.
+ */
 class TableStoreTest {
     @Test
     void aTableFreedWithAnEntryIsCaughtWhenTheAllocatorTakesItAgain() {

@@ -39,7 +39,8 @@ class BuddyTest {
 
     /**
      * Frees entered as runs (consecutive equal-order blocks at increasing addresses, merged when anything else
-     * happens) leave the allocator as block-by-block frees do: the same addresses come back from every allocation.
+     * happens) leave the allocator as block-by-block frees do: the same addresses come back from every
+     * allocation.
      */
     @Test
     void runsOfFreesGiveTheSameAllocationsAsOneByOne() {
