@@ -9,7 +9,8 @@ import org.mmsim.phys.PhysMem;
 
 /**
  * Zapping page tables (mm/memory.c unmap_page_range / zap_pte_range / zap_present_ptes): munmap, MADV_DONTNEED,
- * process exit. Present PTEs of one large folio are cleared as one batch (folio_pte_batch, clear_full_ptes);
+ * process exit. Present PTEs of one large folio are cleared as one batch (folio_pte_batch, clear_full_ptes, fused in
+ * {@link PteOps#getAndClearFolioPtes});
  * huge PMDs are zapped whole when fully covered, else split first. TLB ranges go to the caller's gather.
  */
 public final class Zap {
@@ -70,8 +71,10 @@ public final class Zap {
                 } else {
                     env.counters.inc(Event.FOLIO_LOOKUP);
                     long head = phys.folioHead(pfn);
-                    if (phys.folioOrder(head) > 0) nr = ops.folioPteBatch(head, t, i, pte, last - i, 0);
-                    ops.clearFullPtes(t, i, addr, nr);
+                    // folio_pte_batch then clear_full_ptes of the run, in one pass (clear_full_ptes counts what
+                    // get_and_clear_full_ptes counts; the merged old value is not needed here)
+                    if (phys.folioOrder(head) > 0) nr = ops.getAndClearFolioPtes(head, t, i, addr, pte, last - i, 0);
+                    else ops.clearFullPtes(t, i, addr, 1);
                     // A shmem page stays in its page cache; only the mapping and its reference go.
                     if (phys.folioTest(head, PhysMem.PG_ANON)) mm.anonRss -= nr; else mm.shmemRss -= nr;
                     if (!Rmap.removePtes(phys, pfn, nr)) freeSwapCache(env, head);

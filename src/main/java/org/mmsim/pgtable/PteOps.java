@@ -135,6 +135,11 @@ public final class PteOps {
         }
         // contpte_set_ptes: cut at block boundaries; a chunk that is a whole aligned block (VA and PA) gets cont.
         long pfn = arch.ptePfn(pte);
+        int mask = contPtes - 1;
+        if (nr == contPtes && (i & mask) == 0 && (pfn & mask) == 0) {
+            fillConsecutive(t, i, arch.pteMkcont(pte), nr); // one whole block, the common case
+            return;
+        }
         int j = 0;
         while (j < nr) {
             int idx = i + j;
@@ -320,38 +325,41 @@ public final class PteOps {
         maxNr = (int) Math.min(maxNr, folioEnd - pfn);
         batchPte = first;
         int nr = pteBatchHint(i, first);
-        long expected = clearIgnored(arch.pteWithPfn(first, pfn + nr), flags);
         boolean anyWrite = arch.pteWrite(first);
         boolean anyYoung = arch.pteYoung(first);
         boolean anyDirty = arch.pteDirty(first);
-        if (!contpte) {
-            // No batch hint: one plain read per entry. An entry equal to the first one but for the pfn matches
-            // whatever the flags ignore and adds no write/young/dirty bit the first did not have, so only entries
-            // that differ need the full comparison. Reads are counted once for the run.
-            int reads = 0;
-            while (nr < maxNr) {
-                long pte = t[i + nr];
-                reads++;
-                if (pte != arch.pteWithPfn(first, pfn + nr)) {
+        // when the first entry's contpte block already reaches maxNr, nothing more is read
+        if (nr < maxNr) {
+            long expected = clearIgnored(arch.pteWithPfn(first, pfn + nr), flags);
+            if (!contpte) {
+                // No batch hint: one plain read per entry. An entry equal to the first one but for the pfn matches
+                // whatever the flags ignore and adds no write/young/dirty bit the first did not have, so only entries
+                // that differ need the full comparison. Reads are counted once for the run.
+                int reads = 0;
+                while (nr < maxNr) {
+                    long pte = t[i + nr];
+                    reads++;
+                    if (pte != arch.pteWithPfn(first, pfn + nr)) {
+                        if (!arch.ptePresent(pte) || clearIgnored(pte, flags) != expected) break;
+                        anyWrite |= arch.pteWrite(pte);
+                        anyYoung |= arch.pteYoung(pte);
+                        anyDirty |= arch.pteDirty(pte);
+                    }
+                    nr++;
+                    expected = arch.pteWithPfn(expected, pfn + nr);
+                }
+                c.add(Event.PTE_READ, reads);
+            } else {
+                while (nr < maxNr) {
+                    long pte = ptepGet(t, i + nr);
                     if (!arch.ptePresent(pte) || clearIgnored(pte, flags) != expected) break;
                     anyWrite |= arch.pteWrite(pte);
                     anyYoung |= arch.pteYoung(pte);
                     anyDirty |= arch.pteDirty(pte);
+                    int step = pteBatchHint(i + nr, pte);
+                    expected = arch.pteWithPfn(expected, arch.ptePfn(expected) + step);
+                    nr += step;
                 }
-                nr++;
-                expected = arch.pteWithPfn(expected, pfn + nr);
-            }
-            c.add(Event.PTE_READ, reads);
-        } else {
-            while (nr < maxNr) {
-                long pte = ptepGet(t, i + nr);
-                if (!arch.ptePresent(pte) || clearIgnored(pte, flags) != expected) break;
-                anyWrite |= arch.pteWrite(pte);
-                anyYoung |= arch.pteYoung(pte);
-                anyDirty |= arch.pteDirty(pte);
-                int step = pteBatchHint(i + nr, pte);
-                expected = arch.pteWithPfn(expected, arch.ptePfn(expected) + step);
-                nr += step;
             }
         }
         if ((flags & FPB_MERGE_WRITE) != 0 && anyWrite) batchPte = arch.pteMkwrite(batchPte);
@@ -367,8 +375,9 @@ public final class PteOps {
 
     /**
      * folio_pte_batch_flags followed by get_and_clear_full_ptes of the run it found (the start of mprotect's
-     * modify_prot_start_ptes and of try_to_unmap_one's batch): returns nr, and {@link #clearedPte()} gives the first
-     * old value with A/D merged from the run. Counts exactly what the two calls count. Without contpte the entries are
+     * modify_prot_start_ptes and of try_to_unmap_one's batch; zap_present_ptes's clear_full_ptes, which counts the
+     * same, ignoring the merged value): returns nr, and {@link #clearedPte()} gives the first old value with A/D
+     * merged from the run. Counts exactly what the two calls count. Without contpte the entries are
      * compared and cleared in one pass: an entry that extends the run is part of what get_and_clear_full_ptes clears,
      * and the entry that ends it is left as it is.
      */
@@ -382,6 +391,14 @@ public final class PteOps {
             clearedPte = getAndClearFullPtes(t, i, addr, nr);
             return nr;
         }
+        return getAndClearPlainFolioPtes(t, i, first, maxNr, flags);
+    }
+
+    /**
+     * The one-pass part of {@link #getAndClearFolioPtes} without contpte (a method of its own, so that the caller
+     * stays small enough for the JIT to inline it into the per-folio loops).
+     */
+    private int getAndClearPlainFolioPtes(long[] t, int i, long first, int maxNr, int flags) {
         batchPte = first;
         long raw = t[i];
         boolean young = arch.pteYoung(raw);
@@ -424,11 +441,12 @@ public final class PteOps {
 
     /** contpte_try_unfold_partial for a multi-entry range, contpte_try_unfold for one entry. */
     private void unfoldForRange(long[] t, int i, long addr, int nr) {
+        int mask = contPtes - 1;
+        if (nr == contPtes && (i & mask) == 0) return; // one whole block: no edge is partially covered
         if (nr == 1) {
             tryUnfold(t, i, addr);
             return;
         }
-        int mask = contPtes - 1;
         if ((i & mask) != 0 || nr < contPtes) {
             c.inc(Event.PTE_READ);
             tryUnfold(t, i, addr);

@@ -18,7 +18,7 @@ public final class TableStore {
     private int next = 1;
     private int live;
     private final Counters counters;
-    /** Freed tables kept for reuse (all zero: {@link #free} checks it), at most {@link #POOL_MAX}. */
+    /** Freed tables kept for reuse (all zero: {@link #alloc} checks it), at most {@link #POOL_MAX}. */
     private final long[][] pool = new long[POOL_MAX][];
     private int pooled;
     /** 4 MiB of tables: enough for the map/unmap churn of a workload, little heap once it is over. */
@@ -39,6 +39,12 @@ public final class TableStore {
         if (pooled > 0) {
             t = pool[--pooled];
             pool[pooled] = null;
+            // the check that the table was empty when freed, made here: reading the table now brings it into the
+            // cache for the writes that follow, where a check at free time is a second pass over a table the zap
+            // or move left long ago (it also catches a write through a stale reference after the free)
+            if (!isZero(t)) {
+                throw new IllegalStateException("a page table was freed with entries (or written after its free)");
+            }
         } else {
             t = new long[512];
         }
@@ -48,18 +54,29 @@ public final class TableStore {
         return id;
     }
 
-    /** Frees a table; it must be empty. */
+    /**
+     * Frees a table; it must be empty. A table kept in the pool is checked when {@link #alloc} takes it again; one
+     * the pool has no room for is checked now.
+     */
     public void free(int id) {
         long[] t = tables[id];
-        long any = 0;
-        for (long e : t) any |= e; // a reduction without an early exit, which the JIT vectorises
-        if (any != 0) throw new IllegalStateException("freeing a page table that still has entries: id " + id);
+        if (pooled < POOL_MAX) {
+            pool[pooled++] = t;
+        } else if (!isZero(t)) {
+            throw new IllegalStateException("freeing a page table that still has entries: id " + id);
+        }
         tables[id] = null;
-        if (pooled < POOL_MAX) pool[pooled++] = t;
         if (freeCount == free.length) free = Arrays.copyOf(free, free.length * 2);
         free[freeCount++] = id;
         live--;
         counters.inc(Event.PGTABLE_FREE);
+    }
+
+    /** True if every entry is zero (a reduction without an early exit, which the JIT vectorises). */
+    private static boolean isZero(long[] t) {
+        long any = 0;
+        for (long e : t) any |= e;
+        return any == 0;
     }
 
     /** The entries of a live table. */

@@ -21,6 +21,14 @@ final class Buddy {
     private final long[] count = new long[MAX_ORDER + 1];
     private long hwm;
     private long free;
+    /**
+     * Blocks freed but not yet in the bitmaps: a run [runStart, runEnd) of equal-order blocks freed one after the
+     * other at increasing addresses (a zap frees a range's folios so), entered as a whole when anything else
+     * happens. Merging is complete either way, so the bitmaps come out as with block-by-block frees.
+     */
+    private long runStart = -1;
+    private long runEnd;
+    private int runOrder;
 
     /** Manages frames [firstPfn, capacity); firstPfn must be a multiple of 2^MAX_ORDER. */
     Buddy(long firstPfn, long capacity) {
@@ -54,6 +62,7 @@ final class Buddy {
 
     /** Allocates 2^order naturally aligned frames; returns the first pfn, or -1 when memory is exhausted. */
     long alloc(int order) {
+        flushRun();
         for (;;) {
             for (int k = order; k <= MAX_ORDER; k++) {
                 long block = takeLowest(k);
@@ -71,6 +80,35 @@ final class Buddy {
     /** Returns a block to the allocator, merging with free buddies. */
     void free(long pfn, int order) {
         free += 1L << order;
+        if (runStart >= 0 && order == runOrder && pfn == runEnd) {
+            runEnd += 1L << order;
+            return;
+        }
+        flushRun();
+        runStart = pfn;
+        runEnd = pfn + (1L << order);
+        runOrder = order;
+    }
+
+    /**
+     * Enters the pending run as the largest aligned blocks that tile it, each merged with free buddies outside: one
+     * merge per 2^MAX_ORDER frames instead of one per freed block.
+     */
+    void flushRun() {
+        long p = runStart;
+        if (p < 0) return;
+        long end = runEnd;
+        runStart = -1;
+        while (p < end) {
+            int k = Math.min(MAX_ORDER, Long.numberOfTrailingZeros(p));
+            while (p + (1L << k) > end) k--;
+            merge(p, k);
+            p += 1L << k;
+        }
+    }
+
+    /** Puts a free block into the bitmaps, merging it with its free buddies. */
+    private void merge(long pfn, int order) {
         while (order < MAX_ORDER) {
             // the buddy's bit: the block index with its lowest bit flipped
             long idx = (pfn >>> order) ^ 1;

@@ -12,8 +12,9 @@ import org.mmsim.arch.Counters;
 import org.mmsim.phys.PhysMem;
 
 /**
- * {@link PteOps#getAndClearFolioPtes} (the one-pass batch-and-clear of mprotect and try_to_unmap) against the two
- * calls it stands for, folio_pte_batch then get_and_clear_full_ptes of the run found: the same run length, merged
+ * {@link PteOps#getAndClearFolioPtes} (the one-pass batch-and-clear of mprotect, try_to_unmap and the zap) against
+ * the two calls it stands for, folio_pte_batch then get_and_clear_full_ptes of the run found (for the zap,
+ * clear_full_ptes, which counts the same): the same run length, merged
  * old value, table afterwards and every counter, on tables of 64K folios whose entries differ in the ways a batch
  * must notice (write, soft-dirty, dirty, young, non-present, another folio, a moved pfn) and in contpte state.
  */
@@ -66,6 +67,7 @@ class FolioPteClearTest {
                 };
             }
             long[] t2 = t1.clone();
+            long[] t3 = t1.clone();
             int i = base + r.nextInt(48);
             if (!a.ptePresent(t1[i])) continue;
             long head = phys1.folioHead(a.ptePfn(t1[i]));
@@ -81,11 +83,23 @@ class FolioPteClearTest {
             int nr2 = twoCalls.folioPteBatch(head, t2, i, first2, maxNr, flags);
             long old2 = twoCalls.getAndClearFullPtes(t2, i, addr, nr2);
 
+            // zap_present_ptes: folio_pte_batch then clear_full_ptes (no merged value)
+            Counters c3 = new Counters();
+            PhysMem phys3 = new PhysMem(64L << 20, c3);
+            for (long h : heads) assertEquals(h, phys3.allocFolio(4));
+            PteOps zap = new PteOps(a, c3, phys3);
+            long first3 = zap.ptepGet(t3, i);
+            int nr3 = zap.folioPteBatch(head, t3, i, first3, maxNr, flags);
+            zap.clearFullPtes(t3, i, addr, nr3);
+
             String what = archName + " round " + round;
             assertEquals(nr2, nr1, what + ": run length");
             assertEquals(old2, old1, what + ": merged old value");
             assertArrayEquals(t2, t1, what + ": table");
             assertArrayEquals(c2.snapshot(), c1.snapshot(), what + ": counters");
+            assertEquals(nr3, nr1, what + ": run length against clear_full_ptes");
+            assertArrayEquals(t3, t1, what + ": table against clear_full_ptes");
+            assertArrayEquals(c3.snapshot(), c1.snapshot(), what + ": counters against clear_full_ptes");
         }
     }
 

@@ -87,6 +87,44 @@ class BuddyTest {
         ref.get(order).add(pfn);
     }
 
+    /**
+     * Frees entered as runs (consecutive equal-order blocks at increasing addresses, merged when anything else
+     * happens) leave the allocator as block-by-block frees do: the same addresses come back from every
+     * allocation.
+     */
+    @Test
+    void runsOfFreesGiveTheSameAllocationsAsOneByOne() {
+        Random r = new Random(7);
+        for (int round = 0; round < 200; round++) {
+            Buddy runs = new Buddy(1024, 1024 * 32);
+            Buddy eager = new Buddy(1024, 1024 * 32);
+            List<long[]> live = new ArrayList<>();
+            for (int step = 0; step < 300; step++) {
+                if (live.isEmpty() || r.nextInt(3) == 0) {
+                    int order = r.nextInt(4) == 0 ? r.nextInt(11) : 4;
+                    int count = 1 + r.nextInt(40);
+                    for (int k = 0; k < count; k++) {
+                        long pfn = runs.alloc(order);
+                        assertEquals(eager.alloc(order), pfn, "round " + round + " step " + step);
+                        if (pfn >= 0) live.add(new long[] {pfn, order});
+                    }
+                } else {
+                    // free a stretch of the live blocks sorted by address (a zap), or one at random
+                    live.sort((x, y) -> Long.compare(x[0], y[0]));
+                    int from = r.nextInt(live.size());
+                    int to = r.nextBoolean() ? from + 1 : Math.min(live.size(), from + 1 + r.nextInt(64));
+                    for (long[] l : live.subList(from, to)) {
+                        runs.free(l[0], (int) l[1]);
+                        eager.free(l[0], (int) l[1]);
+                        eager.flushRun();
+                    }
+                    live.subList(from, to).clear();
+                }
+                assertEquals(eager.freeFrames(), runs.freeFrames());
+            }
+        }
+    }
+
     @Test
     void exhaustedMemoryReturnsMinusOne() {
         Buddy b = new Buddy(1024, 2048);
