@@ -563,6 +563,8 @@ public final class Checker {
                 });
             }
             checkTableCount(tables);
+            int dirty = env.tables.dirtyPooled();
+            if (dirty > 0) fail("%d freed page tables still have entries (freed with entries, or written after the free)", dirty);
             checkFolios();
             checkSwap();
         }

@@ -72,6 +72,17 @@ public final class TableStore {
         counters.inc(Event.PGTABLE_FREE);
     }
 
+    /**
+     * How many freed tables waiting in the pool are not all zero (freed with entries, or written after the free):
+     * the full invariant check asks, so that a table freed late in a run is checked even if no allocation takes it
+     * again.
+     */
+    public int dirtyPooled() {
+        int n = 0;
+        for (int i = 0; i < pooled; i++) if (!isZero(pool[i])) n++;
+        return n;
+    }
+
     /** True if every entry is zero (a reduction without an early exit, which the JIT vectorises). */
     private static boolean isZero(long[] t) {
         long any = 0;

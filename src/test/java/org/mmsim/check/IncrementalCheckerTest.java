@@ -71,6 +71,18 @@ class IncrementalCheckerTest {
         assertTrue(v.getMessage().contains("writable entry at 0x" + Long.toHexString(B + 0x5000)), v.getMessage());
     }
 
+    /** A write into a page table after munmap freed it (a stale reference) is found by the full check. */
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void aFreedTableWrittenThroughAStaleReferenceIsCaughtByTheFullCheck(String arch) {
+        SimBackend b = machine(arch, Checker.Mode.CHANGES);
+        long[] stale = b.mm().pageTables().pteTable(A, false);
+        assertEquals(0, b.munmap(A, LEN));
+        Checker.check(b.kernel());
+        stale[7] = b.kernel().arch().pteMkwrite(1L << 12);
+        InvariantViolation e = assertThrows(InvariantViolation.class, () -> Checker.check(b.kernel()));
+        assertTrue(e.getMessage().contains("freed page tables still have entries"), e.getMessage());
+    }
+
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
     void corruptionWhereTheCallTouchesIsCaughtByTheIncrementalCheck(String arch) {
         SimBackend b = machine(arch, Checker.Mode.CHANGES);

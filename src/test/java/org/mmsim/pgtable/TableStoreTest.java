@@ -21,6 +21,17 @@ class TableStoreTest {
     }
 
     @Test
+    void aPooledTableWithEntriesIsCountedForTheFullCheckBeforeAnyReuse() {
+        TableStore s = new TableStore(new Counters());
+        int a = s.alloc();
+        int b = s.alloc();
+        s.get(a)[0] = 1;
+        s.free(a);
+        s.free(b);
+        assertEquals(1, s.dirtyPooled());
+    }
+
+    @Test
     void aTableWrittenAfterItsFreeIsCaughtToo() {
         TableStore s = new TableStore(new Counters());
         int id = s.alloc();
