@@ -165,16 +165,27 @@ public final class Fault {
 
     /** do_anonymous_page (KERNEL_FACTS §7.2). */
     private static int doAnonymousPage(Mm mm, Vma v, long[] t, int i, long addr, boolean write) {
-        if (!write) return mapZeroPage(mm.env, v, t, i, addr);
         MmEnv env = mm.env;
         Arch arch = env.arch;
+        if (!write) {
+            long z = arch.pteMkspecial(arch.mkPte(PhysMem.ZERO_PFN, v.prot(), v.isShared()));
+            env.pte.setPtes(t, i, addr & ~(Arch.PAGE_SIZE - 1), z, 1);
+            env.counters.inc(Event.FAULT_ZERO_PAGE);
+            return OK;
+        }
         ensureAnonVma(mm, v);
-        int order = chooseAnonOrder(mm, v, t, addr);
-        long head = env.phys.allocFolio(order);
+        int allowed = Thp.allowedOrders(env.tunables, v, ANON_MTHP_ORDERS);
+        int order = chooseAnonOrder(env, allowed, v, t, addr);
+        long head = -1;
+        for (; order > 0; order = nextLowerAllowed(allowed, v, addr, order)) {
+            head = env.phys.allocFolio(order);
+            if (head >= 0) break;
+            env.counters.inc(Event.MTHP_FALLBACK);
+        }
         if (head < 0) {
-            head = allocAnonFallback(env, v, addr, order);
+            order = 0;
+            head = env.phys.allocFolio(0);
             if (head < 0) return OOM;
-            order = env.phys.folioOrder(head);
         }
         int nr = 1 << order;
         zeroFolio(env, head, nr);
@@ -191,41 +202,14 @@ public final class Fault {
         return OK;
     }
 
-    /** A read fault on a none PTE maps the shared zero page (the read half of do_anonymous_page). */
-    private static int mapZeroPage(MmEnv env, Vma v, long[] t, int i, long addr) {
-        Arch arch = env.arch;
-        long z = arch.pteMkspecial(arch.mkPte(PhysMem.ZERO_PFN, v.prot(), v.isShared()));
-        env.pte.setPtes(t, i, addr & ~(Arch.PAGE_SIZE - 1), z, 1);
-        env.counters.inc(Event.FAULT_ZERO_PAGE);
-        return OK;
-    }
-
-    /**
-     * alloc_anon_folio when the folio of the chosen order could not be had: each lower allowed order in turn, then
-     * an order-0 page; -1 if none. Out of {@link #doAnonymousPage} so that its compile holds only the common path.
-     */
-    private static long allocAnonFallback(MmEnv env, Vma v, long addr, int order) {
-        if (order == 0) return -1;
-        env.counters.inc(Event.MTHP_FALLBACK);
-        int allowed = Thp.allowedOrders(env.tunables, v, ANON_MTHP_ORDERS);
-        for (order = nextLowerAllowed(allowed, v, addr, order); order > 0; order = nextLowerAllowed(allowed, v, addr, order)) {
-            long head = env.phys.allocFolio(order);
-            if (head >= 0) return head;
-            env.counters.inc(Event.MTHP_FALLBACK);
-        }
-        return env.phys.allocFolio(0);
-    }
-
     /** The mTHP orders a PTE-mapped anonymous folio may have (bit n for order n): 2 to PMD_ORDER - 1. */
     private static final int ANON_MTHP_ORDERS = (1 << Arch.PMD_ORDER) - 4;
 
     /**
-     * alloc_anon_folio's order choice: the highest allowed order below PMD whose aligned range lies in the VMA and
-     * whose PTEs are all none (pte_range_none reads them).
+     * alloc_anon_folio's order choice: the highest order of {@code allowed} (below PMD) whose aligned range lies in
+     * the VMA and whose PTEs are all none (pte_range_none reads them).
      */
-    private static int chooseAnonOrder(Mm mm, Vma v, long[] t, long addr) {
-        MmEnv env = mm.env;
-        int allowed = Thp.allowedOrders(env.tunables, v, ANON_MTHP_ORDERS);
+    private static int chooseAnonOrder(MmEnv env, int allowed, Vma v, long[] t, long addr) {
         for (int order = Arch.PMD_ORDER - 1; order >= 2; order--) {
             if ((allowed & 1 << order) == 0 || !Thp.suitable(v, addr, order)) continue;
             int nr = 1 << order;
