@@ -174,9 +174,10 @@ public final class Fault {
             return OK;
         }
         ensureAnonVma(mm, v);
-        int order = chooseAnonOrder(mm, v, t, addr);
+        int allowed = Thp.allowedOrders(env.tunables, v, ANON_MTHP_ORDERS);
+        int order = chooseAnonOrder(env, allowed, v, t, addr);
         long head = -1;
-        for (; order > 0; order = nextLowerAllowed(env, v, addr, order)) {
+        for (; order > 0; order = nextLowerAllowed(allowed, v, addr, order)) {
             head = env.phys.allocFolio(order);
             if (head >= 0) break;
             env.counters.inc(Event.MTHP_FALLBACK);
@@ -201,14 +202,16 @@ public final class Fault {
         return OK;
     }
 
+    /** The mTHP orders a PTE-mapped anonymous folio may have (bit n for order n): 2 to PMD_ORDER - 1. */
+    private static final int ANON_MTHP_ORDERS = (1 << Arch.PMD_ORDER) - 4;
+
     /**
-     * alloc_anon_folio's order choice: the highest allowed order below PMD whose aligned range lies in the VMA and
-     * whose PTEs are all none (pte_range_none reads them).
+     * alloc_anon_folio's order choice: the highest order of {@code allowed} (below PMD) whose aligned range lies in
+     * the VMA and whose PTEs are all none (pte_range_none reads them).
      */
-    private static int chooseAnonOrder(Mm mm, Vma v, long[] t, long addr) {
-        MmEnv env = mm.env;
+    private static int chooseAnonOrder(MmEnv env, int allowed, Vma v, long[] t, long addr) {
         for (int order = Arch.PMD_ORDER - 1; order >= 2; order--) {
-            if (!Thp.orderAllowed(env.tunables, v, order) || !Thp.suitable(v, addr, order)) continue;
+            if ((allowed & 1 << order) == 0 || !Thp.suitable(v, addr, order)) continue;
             int nr = 1 << order;
             int base = PageTables.pteIndex(addr) & ~(nr - 1);
             boolean none = true;
@@ -223,10 +226,10 @@ public final class Fault {
         return 0;
     }
 
-    /** The next lower allowed and suitable order (all lower orders of a none range are none), or 0. */
-    private static int nextLowerAllowed(MmEnv env, Vma v, long addr, int order) {
+    /** The next lower order of {@code allowed} suitable at addr (all lower orders of a none range are none), or 0. */
+    private static int nextLowerAllowed(int allowed, Vma v, long addr, int order) {
         for (int o = order - 1; o >= 2; o--) {
-            if (Thp.orderAllowed(env.tunables, v, o) && Thp.suitable(v, addr, o)) return o;
+            if ((allowed & 1 << o) != 0 && Thp.suitable(v, addr, o)) return o;
         }
         return 0;
     }

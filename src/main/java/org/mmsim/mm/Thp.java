@@ -17,10 +17,32 @@ public final class Thp {
      * VM_HUGEPAGE) ∪ ({@code inherit} if the top level allows); nothing with VM_NOHUGEPAGE.
      */
     static boolean orderAllowed(Tunables t, Vma v, int order) {
-        if (v.has(VmFlags.VM_NOHUGEPAGE) || v.has(VmFlags.VM_HUGETLB) || v.has(VmFlags.VM_SPECIAL)) return false;
-        // Shared anonymous memory is shmem: its huge pages follow shmem_enabled (default never), not these knobs.
-        if (v.isShared()) return false;
+        return !refusesHugePages(v) && knobAllows(t, order, v.has(VmFlags.VM_HUGEPAGE));
+    }
+
+    /**
+     * thp_vma_allowable_orders: the orders among {@code orders} (bit n for order n) that {@link #orderAllowed}
+     * allows, with the VMA's own checks made once for all of them.
+     */
+    static int allowedOrders(Tunables t, Vma v, int orders) {
+        if (refusesHugePages(v)) return 0;
         boolean hugepage = v.has(VmFlags.VM_HUGEPAGE);
+        int allowed = 0;
+        for (int rest = orders; rest != 0; rest &= rest - 1) {
+            int order = Integer.numberOfTrailingZeros(rest);
+            if (knobAllows(t, order, hugepage)) allowed |= 1 << order;
+        }
+        return allowed;
+    }
+
+    /** A VMA that takes no anonymous huge page of any order (VM_NOHUGEPAGE, hugetlb, special, shared anon). */
+    private static boolean refusesHugePages(Vma v) {
+        // Shared anonymous memory is shmem: its huge pages follow shmem_enabled (default never), not these knobs.
+        return v.has(VmFlags.VM_NOHUGEPAGE) || v.has(VmFlags.VM_HUGETLB) || v.has(VmFlags.VM_SPECIAL) || v.isShared();
+    }
+
+    /** The per-size knob of an order ({@code inherit} follows the top-level one) for a VMA with or without VM_HUGEPAGE. */
+    private static boolean knobAllows(Tunables t, int order, boolean hugepage) {
         return switch (t.mthp(order)) {
             case ALWAYS -> true;
             case MADVISE -> hugepage;

@@ -52,26 +52,38 @@ final class FolioOwners {
         int offset = (int) (index & CHUNK_MASK);
         int id = lastId;
         if (id == 0 || owners[id] != owner || bases[id] != base || uses[id] == 0) {
-            Integer known = ids.get(new Key(owner, base));
-            if (known != null) {
-                id = known;
-            } else {
-                id = newId();
-                if (id < 0) return FULL;
-                owners[id] = owner;
-                bases[id] = base;
-                ids.put(new Key(owner, base), id);
-            }
+            id = lookUp(owner, base);
+            if (id < 0) return FULL;
             lastId = id;
         }
         uses[id]++;
         return id << CHUNK_BITS | offset;
     }
 
+    /**
+     * The entry of (owner, base) when it is not the last one used: found in the map or made; -1 if a new entry has
+     * no room. A method of its own so that the JIT does not inline the map's code into every {@link #acquire}.
+     */
+    private int lookUp(Object owner, long base) {
+        Integer known = ids.get(new Key(owner, base));
+        if (known != null) return known;
+        int id = newId();
+        if (id < 0) return -1;
+        owners[id] = owner;
+        bases[id] = base;
+        ids.put(new Key(owner, base), id);
+        return id;
+    }
+
     /** Gives back one use of the entry a word names; the entry is forgotten with its last use. */
     void release(int word) {
         int id = word >>> CHUNK_BITS;
         if (--uses[id] > 0) return;
+        forget(id);
+    }
+
+    /** Drops an entry whose last use went (out of {@link #release}, which the JIT inlines, for the same reason). */
+    private void forget(int id) {
         ids.remove(new Key(owners[id], bases[id]));
         owners[id] = null;
         if (freeTop == free.length) free = Arrays.copyOf(free, free.length * 2);

@@ -114,7 +114,11 @@ public final class PhysMem {
     public long highWater() { return buddy.highWater(); }
 
     private void ensure(long n) {
-        if (n <= flags.length) return;
+        if (n > flags.length) grow(n);
+    }
+
+    /** The rare part of {@link #ensure}, kept out of it so that the allocation path the JIT inlines stays small. */
+    private void grow(long n) {
         if (n > Integer.MAX_VALUE - 8) throw new IllegalStateException("more than 2^31 frames");
         // grow geometrically for amortised O(1), but never past the frames that exist: a machine whose memory is
         // nearly all touched must not pay for twice its frames (bytes per resident page is a budget)
@@ -141,10 +145,13 @@ public final class PhysMem {
         int h = (int) head;
         int n = 1 << order;
         short orderBits = (short) (order << ORDER_SHIFT);
-        Arrays.fill(flags, h, h + n, (short) (PG_TAIL | orderBits));
+        // one pass over the frames (not one Arrays.fill per array: each is a loop of its own for the JIT to compile)
+        for (int i = h; i < h + n; i++) {
+            flags[i] = (short) (PG_TAIL | orderBits);
+            mapcount[i] = 0;
+            refcount[i] = 0;
+        }
         flags[h] = (short) (PG_FOLIO | orderBits);
-        Arrays.fill(mapcount, h, h + n, (short) 0);
-        Arrays.fill(refcount, h, h + n, 0);
         refcount[h] = 1;
         allocatedFrames += n;
         touched(head);
@@ -366,16 +373,21 @@ public final class PhysMem {
         int w = owners.acquire(owner, index);
         clearFolioMapping(head);
         mapping[(int) head] = w;
-        if (w == MAPPING_OVERFLOW) overflow.put(head, new Mapping(owner, index));
+        if (w == MAPPING_OVERFLOW) putOverflow(head, owner, index);
     }
 
     private void clearFolioMapping(long head) {
         int h = (int) head;
         int w = mapping[h];
         if (w == 0) return;
-        if (w == MAPPING_OVERFLOW) overflow.remove(head); else owners.release(w);
+        if (w == MAPPING_OVERFLOW) removeOverflow(head); else owners.release(w);
         mapping[h] = 0;
     }
+
+    // The owner table's overflow (rare: a full table) in methods of their own, out of the hot paths the JIT inlines.
+    private void putOverflow(long head, Object owner, long index) { overflow.put(head, new Mapping(owner, index)); }
+
+    private void removeOverflow(long head) { overflow.remove(head); }
 
     /** PMD mappings of a folio. */
     public int entireMapcount(long head) {
@@ -396,11 +408,14 @@ public final class PhysMem {
     /** Sets every byte of a page to b. */
     public void fillPage(long pfn, int b) {
         int p = (int) pfn;
-        if ((flags[p] & PG_CONTENT_ARRAY) != 0) {
-            pages.remove(pfn);
-            flags[p] &= (short) ~PG_CONTENT_ARRAY;
-        }
+        if ((flags[p] & PG_CONTENT_ARRAY) != 0) dropContentArray(p);
         fill[p] = (byte) b;
+    }
+
+    /** Forgets a page's content array (rare; out of {@link #fillPage}, which the JIT inlines into page loops). */
+    private void dropContentArray(int p) {
+        pages.remove((long) p);
+        flags[p] &= (short) ~PG_CONTENT_ARRAY;
     }
 
     /** Sets bytes [off, off+len) of a page to b. */
