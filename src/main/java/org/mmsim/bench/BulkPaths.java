@@ -36,14 +36,7 @@ final class BulkPaths {
 
     /** The best of repeated timings: at least 3, and until {@code budgetNs} has been spent (at most 1000). */
     private static long best(LongSupplier timedRep, long budgetNs) {
-        long best = Long.MAX_VALUE;
-        long spent = 0;
-        for (int r = 0; r < 1000 && (r < 3 || spent < budgetNs); r++) {
-            long t0 = System.nanoTime();
-            best = Math.min(best, timedRep.getAsLong());
-            spent += System.nanoTime() - t0;
-        }
-        return best;
+        return best(timedRep, budgetNs, 1000, false);
     }
 
     /**
@@ -52,12 +45,21 @@ final class BulkPaths {
      * compile it (a few calls leave MADV_PAGEOUT several times slower than compiled code, more so on a loaded machine).
      */
     private static long bestOfTimed(LongSupplier timedRep, long budgetNs) {
+        return best(timedRep, budgetNs, 300, true);
+    }
+
+    /**
+     * The smallest of at least 3 and at most {@code maxReps} timings, repeated until {@code budgetNs} is spent:
+     * the whole repetition's wall time, or with {@code timedOnly} only the time each repetition reports.
+     */
+    private static long best(LongSupplier timedRep, long budgetNs, int maxReps, boolean timedOnly) {
         long best = Long.MAX_VALUE;
         long spent = 0;
-        for (int r = 0; r < 300 && (r < 3 || spent < budgetNs); r++) {
+        for (int r = 0; r < maxReps && (r < 3 || spent < budgetNs); r++) {
+            long t0 = System.nanoTime();
             long t = timedRep.getAsLong();
             best = Math.min(best, t);
-            spent += t;
+            spent += timedOnly ? t : System.nanoTime() - t0;
         }
         return best;
     }
