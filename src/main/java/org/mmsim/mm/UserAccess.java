@@ -44,22 +44,55 @@ public final class UserAccess {
         long[] pmds = null;
         long pmdsGiB = -1;
         while (a < end) {
-            long page = a & ~(Arch.PAGE_SIZE - 1);
             long gib = a >>> Arch.PUD_SHIFT;
             if (gib != pmdsGiB || pmds == null) {
                 pmds = mm.pt.pmdTable(a, false);
                 pmdsGiB = gib;
             }
-            long pfn = pmds != null ? resolvePfn(mm, pmds, a, write) : -1;
+            if (pmds != null) {
+                long next = visitMapped(mm, pmds, addr, a, end, write, v);
+                if (next != a) {
+                    a = next;
+                    continue;
+                }
+            }
             // no usable entry (a missing PMD table has none either): fault without walking again first
-            if (pfn < 0) pfn = faultIn(mm, pmds, a, write);
-            int off = (int) (a - page);
-            int n = (int) (Math.min(end, page + Arch.PAGE_SIZE) - a);
-            v.visit(pfn, off, n, a - addr);
-            a += n;
+            a = visit(addr, a, end, faultIn(mm, pmds, a, write), v);
         }
     }
 
+    /** Gives the visitor the part of the page at a that the access [start, end) covers; returns the next address. */
+    private static long visit(long start, long a, long end, long pfn, PageVisitor v) {
+        long page = a & ~(Arch.PAGE_SIZE - 1);
+        int n = (int) (Math.min(end, page + Arch.PAGE_SIZE) - a);
+        v.visit(pfn, (int) (a - page), n, a - start);
+        return a + n;
+    }
+
+    /**
+     * Accesses the pages from a on that the entries under the PMD table m already allow, as far as the PMD entry of
+     * a reaches (one page of a PMD leaf, the rest of a PTE table): the MMU checks and updates each PTE in turn, but
+     * the table is looked up once for the run. Returns where the run stopped: a itself if a's entry does not allow
+     * the access (the caller faults).
+     */
+    private static long visitMapped(Mm mm, long[] m, long start, long a, long end, boolean write, PageVisitor v) {
+        Arch arch = mm.env.arch;
+        int mi = PageTables.pmdIndex(a);
+        long pmd = m[mi];
+        if (pmd == 0) return a;
+        if (arch.entryIsLeaf(pmd)) {
+            long pfn = resolvePfn(mm, m, a, write);
+            return pfn < 0 ? a : visit(start, a, end, pfn, v);
+        }
+        long[] t = mm.env.tables.get(arch.entryTableId(pmd));
+        for (int i = PageTables.pteIndex(a); i < t.length && a < end; i++) {
+            long pte = t[i];
+            if (!allows(arch, pte, write)) break;
+            t[i] = hwAccess(arch, pte, write);
+            a = visit(start, a, end, arch.ptePfn(pte), v);
+        }
+        return a;
+    }
     /** The pfn that addr reaches with this access, faulting as needed; throws {@link Stop}. */
     public static long resolve(Mm mm, long addr, boolean write) {
         long pfn = resolvePfn(mm, addr, write);
@@ -100,16 +133,21 @@ public final class UserAccess {
         if (pmd == 0) return -1;
         if (arch.entryIsLeaf(pmd)) {
             long pte = arch.hugePmdToPte(pmd);
-            if (!arch.pteValid(pte) || !arch.pteUser(pte) || (write && !arch.pteWrite(pte))) return -1;
+            if (!allows(arch, pte, write)) return -1;
             m[mi] = arch.pteToHugePmd(hwAccess(arch, pte, write));
             return arch.ptePfn(pte) + ((addr & (Arch.PMD_SIZE - 1)) >>> Arch.PAGE_SHIFT);
         }
         long[] t = mm.env.tables.get(arch.entryTableId(pmd));
         int i = PageTables.pteIndex(addr);
         long pte = t[i];
-        if (!arch.pteValid(pte) || !arch.pteUser(pte) || (write && !arch.pteWrite(pte))) return -1;
+        if (!allows(arch, pte, write)) return -1;
         t[i] = hwAccess(arch, pte, write);
         return arch.ptePfn(pte);
+    }
+
+    /** True if the entry lets user space make this access without a fault. */
+    private static boolean allows(Arch arch, long pte, boolean write) {
+        return arch.pteValid(pte) && arch.pteUser(pte) && (!write || arch.pteWrite(pte));
     }
 
     /** What the MMU's hardware access/dirty update does to an entry. */

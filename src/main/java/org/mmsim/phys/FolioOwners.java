@@ -25,7 +25,17 @@ final class FolioOwners {
     /** What {@link #acquire} answers when the table is full (a word no entry can produce). */
     static final int FULL = -1;
 
-    private record Key(Object owner, long base) {}
+    /**
+     * A map key. Its equals and hashCode are written out: a record's generated ones are linked at run time on first
+     * use, which spins method-handle classes (about 10 ms of the first fault of every run, measured).
+     */
+    private record Key(Object owner, long base) {
+        @Override public boolean equals(Object o) {
+            return o instanceof Key k && base == k.base && owner.equals(k.owner);
+        }
+
+        @Override public int hashCode() { return 31 * owner.hashCode() + Long.hashCode(base); }
+    }
 
     private Object[] owners = new Object[16];
     private long[] bases = new long[16];

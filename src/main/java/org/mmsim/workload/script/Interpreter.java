@@ -147,33 +147,36 @@ public final class Interpreter {
         for (Stmt s : block.statements()) execute(s);
     }
 
-    /** The value of an expression. */
+    /**
+     * The value of an expression. (Here and in {@link #execute}, {@code instanceof} tests rather than a pattern
+     * {@code switch}: the switch's run-time bootstrap spins classes on first use, about 13 ms at the start of every
+     * run, measured in a cold {@code mmsim run}.)
+     */
     public long eval(Expr e) {
-        return switch (e) {
-            case Expr.Num n -> n.value();
-            case Expr.Name n -> {
-                Long v = values.get(n.name());
-                if (v == null) throw error(n.span(), "undefined name '" + n.name() + "'");
-                if (observed != null) observed.add(new Seen(n, v, false));
-                yield v;
-            }
-            case Expr.Errno x -> {
-                int v = api.errno();
-                if (observed != null) observed.add(new Seen(x, v, true));
-                yield v;
-            }
-            case Expr.Unary u -> u.op().apply(eval(u.operand()));
-            case Expr.Binary b -> binary(b);
-            case Expr.Conditional c -> eval(c.cond()) != 0 ? eval(c.then()) : eval(c.otherwise());
-            case Expr.Call c -> {
-                long[] args = new long[c.args().size()];
-                for (int i = 0; i < args.length; i++) args[i] = eval(c.args().get(i));
-                position = c.span();
-                long v = c.function().impl().call(this, args);
-                if (observed != null) observed.add(new Seen(c, v, false));
-                yield v;
-            }
-        };
+        if (e instanceof Expr.Num n) return n.value();
+        if (e instanceof Expr.Name n) {
+            Long v = values.get(n.name());
+            if (v == null) throw error(n.span(), "undefined name '" + n.name() + "'");
+            if (observed != null) observed.add(new Seen(n, v, false));
+            return v;
+        }
+        if (e instanceof Expr.Call c) {
+            long[] args = new long[c.args().size()];
+            for (int i = 0; i < args.length; i++) args[i] = eval(c.args().get(i));
+            position = c.span();
+            long v = c.function().impl().call(this, args);
+            if (observed != null) observed.add(new Seen(c, v, false));
+            return v;
+        }
+        if (e instanceof Expr.Binary b) return binary(b);
+        if (e instanceof Expr.Unary u) return u.op().apply(eval(u.operand()));
+        if (e instanceof Expr.Conditional c) return eval(c.cond()) != 0 ? eval(c.then()) : eval(c.otherwise());
+        if (e instanceof Expr.Errno x) {
+            int v = api.errno();
+            if (observed != null) observed.add(new Seen(x, v, true));
+            return v;
+        }
+        throw new IllegalStateException("unknown expression " + e);
     }
 
     /**
@@ -193,47 +196,52 @@ public final class Interpreter {
     private void execute(Stmt s) {
         step(s.span());
         position = s.span();
-        switch (s) {
-            case Stmt.Declare d -> {
-                long v = d.param() && overrides.containsKey(d.name()) ? overrides.get(d.name()) : eval(d.value());
-                values.put(d.name(), v);
-                if (d.param()) params.put(d.name(), v);
+        if (s instanceof Stmt.Eval e) {
+            eval(e.call());
+        } else if (s instanceof Stmt.Assign a) {
+            long v;
+            if (a.op() == null) {
+                v = eval(a.value());
+            } else {
+                Long old = values.get(a.name());
+                if (old == null) throw error(a.span(), "undefined name '" + a.name() + "'");
+                v = apply(a.op(), old, eval(a.value()), a.span());
             }
-            case Stmt.Assign a -> {
-                long v;
-                if (a.op() == null) {
-                    v = eval(a.value());
-                } else {
-                    Long old = values.get(a.name());
-                    if (old == null) throw error(a.span(), "undefined name '" + a.name() + "'");
-                    v = apply(a.op(), old, eval(a.value()), a.span());
+            values.put(a.name(), v);
+        } else if (s instanceof Stmt.Expect x) {
+            expect(x);
+        } else if (s instanceof Stmt.Region r) {
+            region(r);
+        } else if (s instanceof Stmt.Repeat r) {
+            long n = eval(r.count());
+            for (long i = 0; i < n; i++) {
+                if (i > 0) step(r.span());
+                exec(r.body());
+            }
+        } else if (s instanceof Stmt.For f) {
+            loop(f);
+        } else if (s instanceof Stmt.If i) {
+            for (Stmt.If.Arm arm : i.arms()) {
+                if (eval(arm.cond()) != 0) {
+                    exec(arm.body());
+                    return;
                 }
-                values.put(a.name(), v);
             }
-            case Stmt.Eval e -> eval(e.call());
-            case Stmt.Tunable t -> tunable(t);
-            case Stmt.Expect x -> expect(x);
-            case Stmt.ExpectFault f -> expectFault(f);
-            case Stmt.Region r -> region(r);
-            case Stmt.Repeat r -> {
-                long n = eval(r.count());
-                for (long i = 0; i < n; i++) {
-                    if (i > 0) step(r.span());
-                    exec(r.body());
-                }
-            }
-            case Stmt.For f -> loop(f);
-            case Stmt.If i -> {
-                for (Stmt.If.Arm arm : i.arms()) {
-                    if (eval(arm.cond()) != 0) {
-                        exec(arm.body());
-                        return;
-                    }
-                }
-                if (i.otherwise() != null) exec(i.otherwise());
-            }
-            case Stmt.Print p -> print(p);
-            case Stmt.Custom c -> c.action().execute(this);
+            if (i.otherwise() != null) exec(i.otherwise());
+        } else if (s instanceof Stmt.Declare d) {
+            long v = d.param() && overrides.containsKey(d.name()) ? overrides.get(d.name()) : eval(d.value());
+            values.put(d.name(), v);
+            if (d.param()) params.put(d.name(), v);
+        } else if (s instanceof Stmt.Tunable t) {
+            tunable(t);
+        } else if (s instanceof Stmt.ExpectFault f) {
+            expectFault(f);
+        } else if (s instanceof Stmt.Print p) {
+            print(p);
+        } else if (s instanceof Stmt.Custom c) {
+            c.action().execute(this);
+        } else {
+            throw new IllegalStateException("unknown statement " + s);
         }
     }
 
