@@ -76,6 +76,7 @@ public abstract sealed class Arch permits X86_64, Arm64 {
      * @param hugeClear      bits cleared when a PTE value becomes a PMD leaf (arm64: the table/page type bit)
      * @param tlbiCeiling    most pages a range flush invalidates before it flushes the whole mm
      * @param rangeTlbi      true: range invalidation instructions (arm64 FEAT_TLBIRANGE); false: one per page
+     * @param pkeyMask       the entry bits of the protection key (x86 _PAGE_PKEY_MASK, arm64 PTE_PO_IDX_MASK)
      */
     record Encoding(String name, long taskSize, int contPtes, boolean defersReclaimFlush,
                     long present, long valid, long pfnMask, long write, long rdonly, long dirty, long hwDirtySet,
@@ -83,7 +84,7 @@ public abstract sealed class Arch permits X86_64, Arm64 {
                     long modifyKeep, long[] protBits, long flushOnChange, long flushOnClear,
                     int swpOffsetLow, long swpInvert, int swpTypeShift, long swpExclusive, long swpSoftDirty,
                     long tableBits, long tableMask, long tableValue, long hugeSet, long hugeClear,
-                    long tlbiCeiling, boolean rangeTlbi) {
+                    long tlbiCeiling, boolean rangeTlbi, long pkeyMask) {
         Encoding {
             if (protBits.length != 16) throw new IllegalArgumentException("protBits needs 16 entries");
         }
@@ -123,6 +124,8 @@ public abstract sealed class Arch permits X86_64, Arm64 {
     private final long hugeClear;
     private final long tlbiCeiling;
     private final boolean rangeTlbi;
+    private final int pkeyShift;
+    private final long pkeyMask;
 
     Arch(Encoding e) {
         name = e.name();
@@ -159,6 +162,8 @@ public abstract sealed class Arch permits X86_64, Arm64 {
         hugeClear = e.hugeClear();
         tlbiCeiling = e.tlbiCeiling();
         rangeTlbi = e.rangeTlbi();
+        pkeyMask = e.pkeyMask();
+        pkeyShift = Long.numberOfTrailingZeros(pkeyMask);
     }
 
     /** The entry bits of a protection (PROT_* bits, shared or private mapping): one architecture's protection_map. */
@@ -248,10 +253,25 @@ public abstract sealed class Arch permits X86_64, Arm64 {
 
     public final boolean pteUser(long pte) { return (pte & user) != 0; }
 
-    /** pfn_pte(pfn, vm_get_page_prot(vmFlags)): a new entry with the mapping's base protection (never writable for private mappings). */
-    public final long mkPte(long pfn, int prot, boolean shared) { return (pfn << PAGE_SHIFT) | protBits(prot, shared); }
+    /**
+     * pfn_pte(pfn, vm_get_page_prot(vmFlags)): a new entry with the mapping's base protection (never writable for
+     * private mappings) and its protection key.
+     */
+    public final long mkPte(long pfn, int prot, boolean shared, int pkey) {
+        return (pfn << PAGE_SHIFT) | protBits(prot, shared, pkey);
+    }
 
-    private long protBits(int prot, boolean shared) { return protBits[(prot & 7) | (shared ? 8 : 0)]; }
+    /** vm_get_page_prot: the protection_map entry with the VMA's protection key in the entry's key bits. */
+    private long protBits(int prot, boolean shared, int pkey) {
+        return protBits[(prot & 7) | (shared ? 8 : 0)] | (long) pkey << pkeyShift;
+    }
+
+    /**
+     * True if the entry's protection key lets user space read and write through it: PKRU (x86) allows data access
+     * to key 0 only, as the kernel's initial PKRU does. The model has no pkey_alloc or pkey_mprotect, so the only
+     * other key an entry can carry is the execute-only one, which PKRU denies by design.
+     */
+    public final boolean pteKeyAllowsData(long pte) { return (pte & pkeyMask) == 0; }
 
     /** pte_mkwrite (arm64: a dirty entry also becomes writable for the MMU). */
     public final long pteMkwrite(long pte) { return writableIfDirty(pte | write); }
@@ -287,10 +307,13 @@ public abstract sealed class Arch permits X86_64, Arm64 {
 
     public final long pteMknoncont(long pte) { return pte & ~cont; }
 
-    /** pte_modify: keep pfn, A/D, soft-dirty, special; take the permission bits of the new protection. */
-    public final long pteModify(long pte, int prot, boolean shared) {
+    /**
+     * pte_modify: keep pfn, A/D, soft-dirty, special; take the permission bits and protection key of the new
+     * protection.
+     */
+    public final long pteModify(long pte, int prot, boolean shared, int pkey) {
         if (hwDirty(pte)) pte |= dirty;
-        pte = (pte & modifyKeep) | (protBits(prot, shared) & ~modifyKeep);
+        pte = (pte & modifyKeep) | (protBits(prot, shared, pkey) & ~modifyKeep);
         return writableIfDirty(pte);
     }
 

@@ -30,9 +30,12 @@ public final class Arm64 extends Arch {
     static final long DIRTY = 1L << 55;
     static final long SPECIAL = 1L << 56;
     static final long UFFD_WP = 1L << 58;
+    /** PTE_PO_IDX_MASK: bits 60..62 index the permission overlay (FEAT_S1POE protection keys). */
+    static final long PO_IDX_MASK = 7L << 60;
     static final long PFN_MASK = ((1L << 48) - 1) & ~((1L << 12) - 1);
     static final long SWBITS = (1L << 63) | (0xFL << 55);
-    static final long MODIFY_MASK = USER | PXN | UXN | RDONLY | PRESENT_INVALID | VALID | WRITE | (7L << 2);
+    static final long MODIFY_MASK = USER | PXN | UXN | RDONLY | PRESENT_INVALID | VALID | WRITE | (7L << 2)
+            | PO_IDX_MASK;
     static final long PAGE_DEFAULT = TYPE_PAGE | AF | SHARED;
     static final long SWP_EXCLUSIVE = 1L << 2;
     static final long SWP_UFFD_WP = 1L << 3;
@@ -51,7 +54,7 @@ public final class Arm64 extends Arch {
                 ~MODIFY_MASK, protectionMap(Arm64::protBits), ~SWBITS, 0,
                 SWP_OFFSET_SHIFT, 0, SWP_TYPE_SHIFT, SWP_EXCLUSIVE, 0,
                 TYPE_PAGE, 3L, 3L, 0, 2L,
-                MAX_TLBI_RANGE_PAGES, true));
+                MAX_TLBI_RANGE_PAGES, true, PO_IDX_MASK));
     }
 
     /** protection_map: PAGE_NONE, PAGE_READONLY(_EXEC) (also for private write), PAGE_SHARED(_EXEC). */

@@ -8,7 +8,7 @@ package org.mmsim.arch;
  * bit  1 RW write         bit  6 D dirty          bit 10 SOFTW2 uffd-wp
  * bit  2 US user          bit  7 PSE (huge PMD)   bit 11 SOFTW3 soft-dirty
  * bit  3 PWT              bit  8 G (PROTNONE when P=0)
- * bits 12..51 pfn         bit 63 NX
+ * bits 12..51 pfn         bits 59..62 protection key        bit 63 NX
  * swap PTE: bits 59..63 type, bits 9..58 inverted offset (L1TF), bit 1 swp-soft-dirty (RW), bit 2 swp-uffd-wp (US),
  *           bit 3 swp-exclusive (PWT)
  * </pre>
@@ -29,6 +29,8 @@ public final class X86_64 extends Arch {
     static final long UFFD_WP = 1L << 10;
     static final long SOFT_DIRTY = 1L << 11;
     static final long NX = 1L << 63;
+    /** _PAGE_PKEY_MASK: bits 59..62 hold the protection key of present entries. */
+    static final long PKEY_MASK = 0xFL << 59;
     static final long PFN_MASK = ((1L << 52) - 1) & ~((1L << 12) - 1);
     /** Bits pte_modify keeps (_PAGE_CHG_MASK). */
     static final long CHG_MASK = PFN_MASK | PCD | PWT | SPECIAL | A | D | SOFT_DIRTY | UFFD_WP;
@@ -51,7 +53,7 @@ public final class X86_64 extends Arch {
                 CHG_MASK, protectionMap(org.mmsim.arch.X86_64::protBits), PFN_MASK | FLUSH_ON_CHANGE, FLUSH_ON_CLEAR & ~A,
                 SWP_OFFSET_LOW, -1L, 64 - SWP_TYPE_BITS, SWP_EXCLUSIVE, SWP_SOFT_DIRTY,
                 P | RW | USER | A | D, P | PSE, P, PSE, 0,
-                SINGLE_PAGE_FLUSH_CEILING, false));
+                SINGLE_PAGE_FLUSH_CEILING, false, PKEY_MASK));
     }
 
     /** protection_map: PAGE_NONE, PAGE_READONLY(_EXEC), PAGE_COPY(_EXEC) for private, PAGE_SHARED(_EXEC) for shared. */

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
+import org.mmsim.arch.Arch;
 import org.mmsim.difftest.DiffTest;
+import org.mmsim.host.HostBackend;
 import org.mmsim.host.HostRefusal;
 import org.mmsim.mm.FeatureSet;
 import org.mmsim.workload.MemoryApi;
@@ -78,6 +80,7 @@ final class DifftestCommand implements Callable<Integer> {
         Supplier<MemoryApi> model;
         Supplier<MemoryApi> ref;
         String refName;
+        boolean execOnly;
         try {
             features = FeatureSet.parse(kernel);
             BackendFactory f = parent.backends();
@@ -92,6 +95,9 @@ final class DifftestCommand implements Callable<Integer> {
                 f.open("host", arch, features, false).close();
                 ref = () -> f.open("host", arch, features, false);
                 refName = "host";
+                // execute-only memory is compared where the live kernel gives it a protection key, as the x86-64
+                // model does (the arm64 model, without FEAT_EPAN, lets it be read)
+                execOnly = HostBackend.cpuHasProtectionKeys() && Arch.byName(arch) == Arch.X86_64;
             } else if (spec.equals("sim") || spec.startsWith("sim:")) {
                 String[] parts = spec.split(":", -1);
                 FeatureSet refFeatures = FeatureSet.parse(parts.length > 1 ? parts[1] : "baseline");
@@ -100,6 +106,8 @@ final class DifftestCommand implements Callable<Integer> {
                 f.sim(refArch, refFeatures, false).close();
                 ref = () -> f.sim(refArch, refFeatures, check);
                 refName = "sim " + refArch + " " + (parts.length > 1 ? parts[1] : "baseline");
+                // x86-64 (protection keys) and arm64 (no FEAT_EPAN) differ on purpose in execute-only memory
+                execOnly = Arch.byName(refArch) == Arch.byName(arch);
             } else {
                 throw new IllegalArgumentException("unknown reference '" + spec + "'; use host or sim:KERNEL[:ARCH]");
             }
@@ -114,7 +122,7 @@ final class DifftestCommand implements Callable<Integer> {
         String modelName = "sim " + arch + " " + kernel;
         out.println("difftest: seed " + s + ", " + ops + " calls, " + refName + " (A) against " + modelName + " (B)");
         out.flush();
-        DiffTest.Config cfg = new DiffTest.Config(s, ops, runLength, 25, 64L << 20, 400, shared);
+        DiffTest.Config cfg = new DiffTest.Config(s, ops, runLength, 25, 64L << 20, 400, shared, execOnly);
         DiffTest.Report report;
         try {
             report = new DiffTest(ref, refName, model, modelName, cfg, err).run();

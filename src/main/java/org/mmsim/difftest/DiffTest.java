@@ -17,13 +17,18 @@ import org.mmsim.workload.MemoryApi;
 public final class DiffTest {
     /** What to run. {@code windowSize} is a multiple of 4 MiB centred on a 1 GiB boundary. */
     public record Config(long seed, long ops, int runLength, int fullEvery, long windowSize, int shrinkBudget,
-            boolean shared) {
+            boolean shared, boolean execOnly) {
         public Config {
             if (ops < 0 || runLength < 1 || fullEvery < 1 || shrinkBudget < 0) throw new IllegalArgumentException("bad difftest config");
         }
 
-        /** The defaults: runs of 200 calls, a full comparison every 25, a 64 MiB window, private memory only. */
-        public static Config of(long seed, long ops) { return new Config(seed, ops, 200, 25, 64L << 20, 400, false); }
+        /**
+         * The defaults: runs of 200 calls, a full comparison every 25, a 64 MiB window, private memory only, no
+         * execute-only memory.
+         */
+        public static Config of(long seed, long ops) {
+            return new Config(seed, ops, 200, 25, 64L << 20, 400, false, false);
+        }
     }
 
     /** A divergence found: its run, the shrunk calls and the script that reproduces it. */
@@ -96,7 +101,7 @@ public final class DiffTest {
 
     /** One run of {@code len} calls; the divergence it found, shrunk, or null. */
     Found runOne(Window w, int k, long rs, int len) {
-        Generator g = new Generator(rs, w, config.shared());
+        Generator g = new Generator(rs, w, config.shared(), config.execOnly());
         List<Op> preamble = g.preamble();
         List<Op> body = new ArrayList<>();
         Divergence d;

@@ -26,6 +26,8 @@ final class Generator {
         Uapi.PROT_READ | Uapi.PROT_WRITE, Uapi.PROT_READ | Uapi.PROT_WRITE, Uapi.PROT_READ | Uapi.PROT_WRITE,
         Uapi.PROT_READ, Uapi.PROT_NONE, Uapi.PROT_WRITE, Uapi.PROT_READ | Uapi.PROT_EXEC,
         Uapi.PROT_READ | Uapi.PROT_WRITE | Uapi.PROT_EXEC};
+    /** {@link #PROTS} and execute-only memory (x86-64 protection keys: not readable). */
+    private static final int[] PROTS_EXEC_ONLY = with(PROTS, Uapi.PROT_EXEC);
     /** The advice the model implements; PAGEOUT, COLLAPSE, guard regions and memory failure are left out. */
     private static final int[] ADVICE = {
         Uapi.MADV_DONTNEED, Uapi.MADV_DONTNEED, Uapi.MADV_DONTNEED, Uapi.MADV_FREE, Uapi.MADV_HUGEPAGE,
@@ -47,18 +49,32 @@ final class Generator {
     private final SplittableRandom rnd;
     private final Window w;
     private final boolean shared;
+    private final boolean execOnly;
+    private final int[] prots;
     private long[] layout = new long[0];
 
-    /** {@code shared}: also map MAP_SHARED anonymous memory (shmem). */
-    Generator(long seed, Window w, boolean shared) {
+    /**
+     * {@code shared}: also map MAP_SHARED anonymous memory (shmem); {@code execOnly}: also PROT_EXEC-only memory,
+     * on a machine with protection keys (both sides must have them: the preamble sets {@code pku = 1}).
+     */
+    Generator(long seed, Window w, boolean shared, boolean execOnly) {
         this.rnd = new SplittableRandom(seed);
         this.w = w;
         this.shared = shared;
+        this.execOnly = execOnly;
+        this.prots = execOnly ? PROTS_EXEC_ONLY : PROTS;
     }
 
-    /** The tunables a run starts with: thp, then every mTHP size, each set explicitly. */
+    private static int[] with(int[] a, int extra) {
+        int[] b = java.util.Arrays.copyOf(a, a.length + 1);
+        b[a.length] = extra;
+        return b;
+    }
+
+    /** The tunables a run starts with: protection keys if used, thp, then every mTHP size, each set explicitly. */
     List<Op> preamble() {
         List<Op> out = new ArrayList<>();
+        if (execOnly) out.add(new Op.Set("pku", "1"));
         out.add(new Op.Set("thp", pick("always", "madvise", "never", "madvise")));
         for (String size : MTHP_SIZES) {
             String v = size.equals("2M") ? pick("inherit", "inherit", "always", "madvise", "never")
@@ -108,7 +124,7 @@ final class Generator {
         if (rnd.nextInt(20) == 0) flags |= Uapi.MAP_NORESERVE;
         if (rnd.nextInt(50) == 0) flags |= Uapi.MAP_LOCKED;
         if (rnd.nextInt(40) == 0) flags &= ~Uapi.MAP_TYPE; // no mapping type: EINVAL
-        int prot = rnd.nextInt(40) == 0 ? PROTS[0] | 0x10 : PROTS[rnd.nextInt(PROTS.length)];
+        int prot = rnd.nextInt(40) == 0 ? prots[0] | 0x10 : prots[rnd.nextInt(prots.length)];
         long offset = rnd.nextInt(40) == 0 ? pick(4096L, 1L, 2L << 20) : 0;
         return new Op.Mmap(addr, len, prot, flags, offset);
     }
@@ -141,7 +157,7 @@ final class Generator {
         long a = addr();
         int r = rnd.nextInt(60);
         int prot = r == 0 ? Uapi.PROT_READ | 0x10 : r == 1 ? Uapi.PROT_READ | Uapi.PROT_GROWSDOWN
-                : PROTS[rnd.nextInt(PROTS.length)];
+                : prots[rnd.nextInt(prots.length)];
         return new Op.Mprotect(a, len(a), prot);
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.mmsim.mm.Tunables;
 import org.mmsim.mm.Uapi;
 import org.mmsim.workload.MemoryApi;
 import org.mmsim.workload.Patterns;
@@ -34,8 +35,8 @@ import org.mmsim.workload.Segfault;
  *
  * <p>A user access that a real program would take a SIGSEGV on cannot be made from the JVM (the fault would end
  * it). Accesses are therefore bounded first: /proc/self/maps says how far [addr, addr + len) is mapped with the
- * needed permission (read: any of PROT_READ, PROT_WRITE, PROT_EXEC, as the model; execute-only memory is not
- * readable on CPUs with protection keys, where the kernel gives it an execute-only key), the bytes before that
+ * needed permission (read: any of PROT_READ, PROT_WRITE, PROT_EXEC; execute-only memory is not readable on CPUs
+ * with protection keys, where the kernel gives it an execute-only key: the model's tunable pku), the bytes before that
  * point are accessed, and {@link Segfault} is thrown at it, as the sim backend does.
  */
 public final class HostBackend implements MemoryApi {
@@ -575,7 +576,18 @@ public final class HostBackend implements MemoryApi {
 
     @Override public boolean swapped(long addr) { return (pagemapEntry(host(addr)) & (1L << 62)) != 0; }
 
-    @Override public void set(String key, String value) { settings.set(key, value); }
+    @Override public void set(String key, String value) {
+        if (key.trim().equals("pku")) {
+            Tunables wanted = new Tunables();
+            wanted.set(key, value);         // the sim's validation and messages
+            if (wanted.pku != execOnlyUnreadable) {
+                throw new HostRefusal("cannot apply 'set pku = " + value.trim() + "' on the host: this CPU "
+                        + (execOnlyUnreadable ? "has" : "has no") + " protection keys (/proc/cpuinfo flag ospke)", true);
+            }
+            return;
+        }
+        settings.set(key, value);
+    }
 
     @Override public long[] counters() { return null; }
 
@@ -639,7 +651,8 @@ public final class HostBackend implements MemoryApi {
         }
     }
 
-    private static boolean cpuHasProtectionKeys() {
+    /** True if this CPU has protection keys enabled by the kernel (x86 OSPKE): execute-only memory is unreadable. */
+    public static boolean cpuHasProtectionKeys() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (line.startsWith("flags")) return (" " + line + " ").contains(" ospke ");

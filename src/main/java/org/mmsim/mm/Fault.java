@@ -25,6 +25,8 @@ public final class Fault {
         Vma v = mm.vmaLookup(addr);
         if (v == null) return SIGSEGV;
         if (write ? !v.has(VmFlags.VM_WRITE) : !v.has(VmFlags.VM_ACCESS_FLAGS)) return SIGSEGV;
+        // access_error: PKRU denies data access through the VMA's key (the execute-only one)
+        if (!Pkeys.dataAccessPermitted(v)) return SIGSEGV;
         if (v.shmem != null) return Shmem.fault(mm, v, addr, write);
         MmEnv env = mm.env;
         long haddr = addr & ~(Arch.PMD_SIZE - 1);
@@ -58,7 +60,7 @@ public final class Fault {
         Arch arch = env.arch;
         ensureAnonVma(mm, v);
         if (!write && env.tunables.useZeroPage) {
-            long z = arch.pteMkspecial(arch.mkPte(PhysMem.HUGE_ZERO_PFN, v.prot(), v.isShared()));
+            long z = arch.pteMkspecial(arch.mkPte(PhysMem.HUGE_ZERO_PFN, v.prot(), v.isShared(), v.pkey()));
             m[mi] = arch.pteToHugePmd(z);
             env.counters.inc(Event.FAULT_HUGE_ZERO);
             return OK;
@@ -77,7 +79,7 @@ public final class Fault {
         MmEnv env = mm.env;
         Arch arch = env.arch;
         zeroFolio(env, head, 512);
-        long pte = arch.pteMkyoung(arch.mkPte(head, v.prot(), v.isShared()));
+        long pte = arch.pteMkyoung(arch.mkPte(head, v.prot(), v.isShared(), v.pkey()));
         if (v.has(VmFlags.VM_WRITE)) pte = arch.pteMkwrite(arch.pteMkdirty(pte));
         Rmap.addNewAnonPmd(env.phys, head);
         env.phys.setFolioMapping(head, v.anonVma, v.pgoffOf(haddr));
@@ -168,7 +170,7 @@ public final class Fault {
         MmEnv env = mm.env;
         Arch arch = env.arch;
         if (!write) {
-            long z = arch.pteMkspecial(arch.mkPte(PhysMem.ZERO_PFN, v.prot(), v.isShared()));
+            long z = arch.pteMkspecial(arch.mkPte(PhysMem.ZERO_PFN, v.prot(), v.isShared(), v.pkey()));
             env.pte.setPtes(t, i, addr & ~(Arch.PAGE_SIZE - 1), z, 1);
             env.counters.inc(Event.FAULT_ZERO_PAGE);
             return OK;
@@ -191,7 +193,7 @@ public final class Fault {
         zeroFolio(env, head, nr);
         long start = addr & ~((Arch.PAGE_SIZE << order) - 1);
         int first = PageTables.pteIndex(start);
-        long pte = arch.mkPte(head, v.prot(), v.isShared());
+        long pte = arch.mkPte(head, v.prot(), v.isShared(), v.pkey());
         pte = arch.pteMkyoung(pte);
         if (v.has(VmFlags.VM_WRITE)) pte = arch.pteMkwrite(arch.pteMkdirty(pte));
         Rmap.addNewAnonPtes(env.phys, head, nr);
@@ -272,7 +274,7 @@ public final class Fault {
         // ptep_clear_flush, then install the new page.
         env.pte.getAndClearFullPtes(t, i, page, 1);
         arch.flushTlbPage(env.counters);
-        long npte = arch.pteMkwrite(arch.pteMkdirty(arch.pteMkyoung(arch.mkPte(fresh, v.prot(), v.isShared()))));
+        long npte = arch.pteMkwrite(arch.pteMkdirty(arch.pteMkyoung(arch.mkPte(fresh, v.prot(), v.isShared(), v.pkey()))));
         Rmap.addNewAnonPtes(phys, fresh, 1);
         phys.setFolioMapping(fresh, v.anonVma, v.pgoffOf(page));
         env.pte.setPtes(t, i, page, npte, 1);

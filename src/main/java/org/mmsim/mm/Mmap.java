@@ -54,6 +54,7 @@ public final class Mmap {
         boolean shared = type == Uapi.MAP_SHARED;
         boolean badType = !shared && type != Uapi.MAP_PRIVATE;
         long vmFlags = VmFlags.fromProt(prot) | VmFlags.VM_MAYREAD | VmFlags.VM_MAYWRITE | VmFlags.VM_MAYEXEC;
+        vmFlags = Pkeys.withKey(vmFlags, Pkeys.forMmap(env, prot));
         if ((flags & Uapi.MAP_GROWSDOWN) != 0) vmFlags |= VmFlags.VM_GROWSDOWN;
         if ((flags & Uapi.MAP_LOCKED) != 0) vmFlags |= VmFlags.VM_LOCKED;
         if ((flags & Uapi.MAP_NORESERVE) != 0) vmFlags |= VmFlags.VM_NORESERVE;

@@ -76,7 +76,8 @@ public final class Mprotect {
                 error = -ENOMEM;
                 break;
             }
-            long newFlags = VmFlags.fromProt(prot) | (cur.flags & ~VmFlags.VM_ACCESS_FLAGS);
+            long newFlags = Pkeys.withKey(VmFlags.fromProt(prot) | (cur.flags & ~VmFlags.VM_ACCESS_FLAGS),
+                    Pkeys.forMprotect(env, cur, prot));
             // The new access may not exceed VM_MAY*: VM_MAYREAD is VM_READ << 4 and so on.
             if ((newFlags & ~(newFlags >>> 4) & VmFlags.VM_ACCESS_FLAGS) != 0) {
                 error = -EACCES;
@@ -153,6 +154,14 @@ public final class Mprotect {
         return pages[0];
     }
 
+    /**
+     * The protection key of the entries change_protection writes: the VMA's, except for NUMA hinting, whose
+     * PAGE_NONE carries none (do_numa_page restores the VMA's).
+     */
+    private static int entryKey(Vma v, int cpFlags) {
+        return (cpFlags & MM_CP_PROT_NUMA) != 0 ? Pkeys.DEFAULT : v.pkey();
+    }
+
     /** change_huge_pmd: returns 512 if the PMD was changed, 0 if skipped (NUMA hinting). */
     private static long changeHugePmd(Mm mm, TlbGather tlb, Vma v, long[] m, int mi, long haddr, int prot, int cpFlags) {
         MmEnv env = mm.env;
@@ -170,7 +179,7 @@ public final class Mprotect {
         }
         // pmdp_invalidate_ad, pmd_modify, set_pmd_at
         env.counters.inc(Event.PTE_CLEAR);
-        long ent = arch.pteModify(old, prot, v.isShared());
+        long ent = arch.pteModify(old, prot, v.isShared(), entryKey(v, cpFlags));
         if ((cpFlags & MM_CP_TRY_CHANGE_WRITABLE) != 0 && !arch.pteWrite(ent) && !arch.pteProtnone(ent)) {
             boolean w;
             if (v.isShared()) {
@@ -223,6 +232,7 @@ public final class Mprotect {
         boolean numa = (cpFlags & MM_CP_PROT_NUMA) != 0;
         boolean tryWritable = (cpFlags & MM_CP_TRY_CHANGE_WRITABLE) != 0;
         boolean shared = v.isShared();
+        int pkey = entryKey(v, cpFlags);
         env.counters.inc(Event.PTL_LOCK);
         int i = PageTables.pteIndex(start);
         int last = i + (int) ((end - start) >>> Arch.PAGE_SHIFT);
@@ -262,7 +272,7 @@ public final class Mprotect {
                     } else {
                         old = ops.modifyProtStartPtes(t, i, addr, nr);
                     }
-                    long ent = arch.pteModify(old, prot, shared);
+                    long ent = arch.pteModify(old, prot, shared, pkey);
                     if (tryWritable && !arch.pteWrite(ent)) {
                         commitMaybeWritable(env, tlb, v, t, i, addr, old, ent, nr, batched, head);
                     } else {

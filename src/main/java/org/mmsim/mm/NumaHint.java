@@ -54,7 +54,7 @@ public final class NumaHint {
         env.counters.inc(Event.NUMA_HINT_FAULT);
         env.counters.inc(Event.FOLIO_LOOKUP);
         long old = env.pte.modifyProtStartPtes(t, i, page, 1);
-        long ent = arch.pteMkyoung(arch.pteModify(old, v.prot(), v.isShared()));
+        long ent = arch.pteMkyoung(arch.pteModify(old, v.prot(), v.isShared(), v.pkey()));
         if (!arch.pteWrite(ent) && v.has(VmFlags.VM_WRITE)) {
             long pfn = arch.ptePfn(ent);
             boolean w = v.isShared() ? arch.pteDirty(ent)

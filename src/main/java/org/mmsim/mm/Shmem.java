@@ -258,7 +258,7 @@ public final class Shmem {
         long head = phys.folioHead(pfn);
         int nr = phys.folioNrPages(head);
         int idx = (int) (pfn - head);
-        long entry = arch.pteMkyoung(arch.mkPte(head, v.prot(), true));
+        long entry = arch.pteMkyoung(arch.mkPte(head, v.prot(), true, v.pkey()));
         if (write) entry = arch.pteMkwrite(arch.pteMkdirty(entry));
         long haddr = page & ~(Arch.PMD_SIZE - 1);
         if (m[mi] == 0 && nr == 512 && page - ((long) idx << Arch.PAGE_SHIFT) == haddr

@@ -76,7 +76,7 @@ final class SwapIn {
         if (dev.full() || v.has(VmFlags.VM_LOCKED) || (write && phys.refcount(head) == n + nr)) sc.freeSwapIfUnused(head);
         boolean cached = phys.folioTest(head, PhysMem.PG_SWAPCACHE);
         boolean onlyUs = !cached && phys.refcount(head) == nr;
-        long pte = arch.pteMkyoung(arch.mkPte(firstPfn, v.prot(), v.isShared()));
+        long pte = arch.pteMkyoung(arch.mkPte(firstPfn, v.prot(), v.isShared(), v.pkey()));
         if (arch.swpSoftDirty(orig)) pte = arch.pteMksoftDirty(pte);
         boolean excl = exclusive || onlyUs;
         if (excl) {
@@ -145,7 +145,7 @@ final class SwapIn {
         phys.refAdd(head, nr - 1);
         phys.setFolioMapping(head, v.anonVma, v.pgoffOf(start));
         sc.put(off0, nr);
-        long pte = arch.pteMkyoung(arch.mkPte(head, v.prot(), v.isShared()));
+        long pte = arch.pteMkyoung(arch.mkPte(head, v.prot(), v.isShared(), v.pkey()));
         if (arch.swpSoftDirty(orig)) pte = arch.pteMksoftDirty(pte);
         if (v.has(VmFlags.VM_WRITE)) {
             pte = arch.pteMkwrite(pte);

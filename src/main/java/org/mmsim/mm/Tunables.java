@@ -45,6 +45,13 @@ public final class Tunables {
      * Default on: the host backend runs as root and the model must answer as the host does.
      */
     public boolean capSysRawio = true;
+    /**
+     * The x86-64 CPU has protection keys (X86_FEATURE_OSPKE): the kernel then gives PROT_EXEC-only memory its
+     * execute-only key, which user space cannot read or write (arch/x86/mm/pkeys.c). Default on, as on the reference
+     * host and current x86-64 CPUs; no effect on arm64, which the model runs without FEAT_EPAN (there PROT_EXEC
+     * implies read, as on x86-64 without protection keys).
+     */
+    public boolean pku = true;
 
     public Tunables() {
         Arrays.fill(mthp, Mthp.NEVER);
@@ -66,7 +73,7 @@ public final class Tunables {
     /**
      * Applies {@code key = value} as a script's {@code set} statement gives it: {@code thp}, {@code mthp 64K},
      * {@code max_map_count}, {@code use_zero_page}, {@code mmap_min_addr}, {@code lsm_mmap_min_addr},
-     * {@code cap_sys_rawio}. Throws IllegalArgumentException with a user-facing message.
+     * {@code cap_sys_rawio}, {@code pku}. Throws IllegalArgumentException with a user-facing message.
      */
     public void set(String key, String value) {
         String k = key.trim();
@@ -96,9 +103,13 @@ public final class Tunables {
             long n = parseLong(v, k);
             if (n != 0 && n != 1) throw new IllegalArgumentException("cap_sys_rawio is 0 or 1, got '" + value + "'");
             capSysRawio = n == 1;
+        } else if (k.equals("pku")) {
+            long n = parseLong(v, k);
+            if (n != 0 && n != 1) throw new IllegalArgumentException("pku is 0 or 1, got '" + value + "'");
+            pku = n == 1;
         } else {
             throw new IllegalArgumentException("unknown tunable '" + k + "'; known: thp, mthp <size>, shmem_thp, "
-                    + "shmem_mthp <size>, max_map_count, use_zero_page, mmap_min_addr, lsm_mmap_min_addr, cap_sys_rawio");
+                    + "shmem_mthp <size>, max_map_count, use_zero_page, mmap_min_addr, lsm_mmap_min_addr, cap_sys_rawio, pku");
         }
     }
 

@@ -145,9 +145,9 @@ public final class UserAccess {
         return arch.ptePfn(pte);
     }
 
-    /** True if the entry lets user space make this access without a fault. */
+    /** True if the entry lets user space make this access without a fault (its key included). */
     private static boolean allows(Arch arch, long pte, boolean write) {
-        return arch.pteValid(pte) && arch.pteUser(pte) && (!write || arch.pteWrite(pte));
+        return arch.pteValid(pte) && arch.pteUser(pte) && (!write || arch.pteWrite(pte)) && arch.pteKeyAllowsData(pte);
     }
 
     /** What the MMU's hardware access/dirty update does to an entry. */

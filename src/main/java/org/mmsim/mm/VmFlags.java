@@ -32,6 +32,9 @@ public final class VmFlags {
     public static final long VM_HUGEPAGE = 0x20000000;
     public static final long VM_NOHUGEPAGE = 0x40000000;
     public static final long VM_MERGEABLE = 0x80000000L;
+    /** VM_PKEY_BIT0..3 (VM_HIGH_ARCH_0..3): the VMA's protection key. */
+    public static final int VM_PKEY_SHIFT = 32;
+    public static final long VM_PKEY_MASK = 0xFL << VM_PKEY_SHIFT;
 
     /** VMAs that never merge (VM_SPECIAL). */
     public static final long VM_SPECIAL = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP;

@@ -48,6 +48,9 @@ public final class Vma {
     /** PROT_* bits of the VMA. */
     public int prot() { return VmFlags.toProt(flags); }
 
+    /** vma_pkey: the protection key its entries carry (0 unless execute-only on x86 with protection keys). */
+    public int pkey() { return (int) ((flags & VmFlags.VM_PKEY_MASK) >>> VmFlags.VM_PKEY_SHIFT); }
+
     /** The pgoff the page at addr has in this VMA (linear_page_index). */
     public long pgoffOf(long addr) { return pgoff + ((addr - start) >>> 12); }
 

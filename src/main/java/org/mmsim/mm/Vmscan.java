@@ -179,7 +179,8 @@ final class Vmscan {
                 long pfn = arch.ptePfn(pte);
                 if (!phys.folioTest(pfn, PhysMem.PG_ANON) || !phys.pageZeroFilled(pfn)) continue;
                 long addr = m.addr() + ((long) k << Arch.PAGE_SHIFT);
-                long zero = arch.pteMkspecial(arch.mkPte(PhysMem.ZERO_PFN, m.vma().prot(), m.vma().isShared()));
+                Vma v = m.vma();
+                long zero = arch.pteMkspecial(arch.mkPte(PhysMem.ZERO_PFN, v.prot(), v.isShared(), v.pkey()));
                 env.pte.setPtes(t, i + k, addr, zero, 1);
                 m.mm().anonRss--;
                 if (!Rmap.removePtes(phys, pfn, 1)) Zap.freeSwapCache(env, pfn);

@@ -15,7 +15,7 @@ class PteEncodingTest {
     @Test
     void x86PrivateWritableMappingBitsAreTheKernels() {
         // PAGE_COPY_NOEXEC = P | US | A | NX; write and dirty come from pte_mkwrite / pte_mkdirty on a write fault
-        long pte = Arch.X86_64.mkPte(0x1234, RW, false);
+        long pte = Arch.X86_64.mkPte(0x1234, RW, false, 0);
         assertEquals((0x1234L << 12) | 1 | 4 | 0x20 | (1L << 63), pte);
         long w = Arch.X86_64.pteMkdirty(Arch.X86_64.pteMkwrite(pte));
         assertEquals(pte | 2 | 0x40 | 0x800, w, "x86 pte_mkdirty sets _PAGE_DIRTY and _PAGE_SOFT_DIRTY");
@@ -23,7 +23,7 @@ class PteEncodingTest {
 
     @Test
     void x86ProtNoneIsPresentButNotValid() {
-        long pte = Arch.X86_64.mkPte(5, 0, false);
+        long pte = Arch.X86_64.mkPte(5, 0, false, 0);
         assertTrue(Arch.X86_64.ptePresent(pte));
         assertTrue(Arch.X86_64.pteProtnone(pte));
         assertEquals(0x100 | 0x20 | (5L << 12), pte, "PAGE_NONE = _PAGE_PROTNONE | _PAGE_ACCESSED");
@@ -32,7 +32,7 @@ class PteEncodingTest {
     @Test
     void arm64DirtyIsHardwareDirtyOrSoftwareDirty() {
         Arm64 a = Arch.ARM64;
-        long pte = a.pteMkwrite(a.mkPte(7, RW, false));
+        long pte = a.pteMkwrite(a.mkPte(7, RW, false, 0));
         assertTrue(a.pteWrite(pte));
         assertFalse(a.pteDirty(pte), "writable but AP[2] still set: clean");
         long hw = a.pteHwMkdirty(pte);
@@ -47,8 +47,8 @@ class PteEncodingTest {
     void x86PteModifyKeepsDirtyWithoutAddingSoftDirty() {
         // pte_modify keeps _PAGE_CHG_MASK (D and SOFT_DIRTY among them) as they are: only pte_mkdirty adds soft-dirty
         X86_64 x = Arch.X86_64;
-        long dirty = x.pteMkwrite(x.mkPte(3, RW, true)) | 0x40;
-        long ro = x.pteModify(dirty, 1, true);
+        long dirty = x.pteMkwrite(x.mkPte(3, RW, true, 0)) | 0x40;
+        long ro = x.pteModify(dirty, 1, true, 0);
         assertTrue(x.pteDirty(ro));
         assertFalse(x.pteWrite(ro));
         assertFalse(x.pteSoftDirty(ro), "no soft-dirty where there was none");
@@ -58,12 +58,12 @@ class PteEncodingTest {
     @Test
     void arm64PteModifyKeepsHardwareDirtyAndAWritableDirtyEntryStaysWritableForTheMmu() {
         Arm64 a = Arch.ARM64;
-        long hw = a.pteHwMkdirty(a.pteMkwrite(a.mkPte(7, RW, true)));
-        long ro = a.pteModify(hw, 1, true);
+        long hw = a.pteHwMkdirty(a.pteMkwrite(a.mkPte(7, RW, true, 0)));
+        long ro = a.pteModify(hw, 1, true, 0);
         assertTrue(a.pteDirty(ro), "hardware dirty becomes PTE_DIRTY when write goes");
         assertFalse(a.pteWrite(ro));
         assertEquals(1L << 7, ro & (1L << 7), "read-only: AP[2] set");
-        long rw = a.pteModify(ro, RW, true);
+        long rw = a.pteModify(ro, RW, true, 0);
         assertTrue(a.pteWrite(rw));
         assertEquals(0, rw & (1L << 7), "writable and dirty: AP[2] cleared again");
         assertEquals(1L << 7, a.pteMkwrite(a.pteMkclean(ro)) & (1L << 7), "writable but clean keeps AP[2]");
@@ -71,7 +71,7 @@ class PteEncodingTest {
 
     @Test
     void arm64ProtNoneUsesPresentInvalid() {
-        long pte = Arch.ARM64.mkPte(9, 0, false);
+        long pte = Arch.ARM64.mkPte(9, 0, false, 0);
         assertTrue(Arch.ARM64.ptePresent(pte));
         assertFalse(Arch.ARM64.pteValid(pte));
         assertEquals(0, pte & 1, "PTE_VALID clear");
@@ -109,7 +109,7 @@ class PteEncodingTest {
         long table = a.mkTableEntry(42);
         assertTrue(a.entryIsTable(table));
         assertEquals(42, a.entryTableId(table));
-        long pte = a.pteMkwrite(a.mkPte(512, RW, false));
+        long pte = a.pteMkwrite(a.mkPte(512, RW, false, 0));
         long pmd = a.pteToHugePmd(pte);
         assertTrue(a.entryIsLeaf(pmd));
         assertEquals(pte, a.hugePmdToPte(pmd));
@@ -118,7 +118,7 @@ class PteEncodingTest {
     @Test
     void x86FlushRulesFollowPteFlagsNeedFlush() {
         X86_64 x = Arch.X86_64;
-        long ro = x.mkPte(1, 1, false);
+        long ro = x.mkPte(1, 1, false, 0);
         long rw = x.pteMkwrite(ro);
         assertTrue(x.pteNeedsFlush(rw, ro), "removing RW flushes");
         assertTrue(x.pteNeedsFlush(ro, rw), "adding RW flushes too on x86 (flush_on_change)");

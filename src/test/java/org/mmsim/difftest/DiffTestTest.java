@@ -61,7 +61,7 @@ class DiffTestTest {
 
     @Test
     void anInjectedBugIsFoundShrunkAndReproducedByItsScript() {
-        var cfg = new DiffTest.Config(5, 600, 200, 25, 64L << 20, 200, false);
+        var cfg = new DiffTest.Config(5, 600, 200, 25, 64L << 20, 200, false, false);
         Supplier<MemoryApi> good = sim("x86_64", "patched", false);
         Supplier<MemoryApi> bad = () -> new ForgetfulDontneed(Backends.sim("x86_64", FeatureSet.patched(), false));
         DiffTest.Report r = new DiffTest(good, "model", bad, "forgetful", cfg, null).run();

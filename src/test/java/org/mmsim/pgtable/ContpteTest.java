@@ -28,7 +28,7 @@ class ContpteTest {
         ops = new PteOps(a, c, phys);
         t = new long[512];
         head = phys.allocFolio(4);
-        pte = a.pteMkdirty(a.pteMkwrite(a.pteMkyoung(a.mkPte(head, 3, false))));
+        pte = a.pteMkdirty(a.pteMkwrite(a.pteMkyoung(a.mkPte(head, 3, false, 0))));
     }
 
     @Test
@@ -71,7 +71,7 @@ class ContpteTest {
 
     @Test
     void ptepGetGathersAccessAndDirtyAcrossTheBlock() {
-        long clean = a.pteMkold(a.pteMkwrite(a.mkPte(head, 3, false)));
+        long clean = a.pteMkold(a.pteMkwrite(a.mkPte(head, 3, false, 0)));
         ops.setPtes(t, 0, 0, clean, 16);
         t[15] = a.pteMkdirty(a.pteMkyoung(t[15]));
         long got = ops.ptepGet(t, 0);
@@ -91,7 +91,7 @@ class ContpteTest {
     @Test
     void folioPteBatchCoversTheFolioAndStopsAtItsEnd() {
         long big = phys.allocFolio(5);
-        long p = a.pteMkdirty(a.pteMkwrite(a.mkPte(big, 3, false)));
+        long p = a.pteMkdirty(a.pteMkwrite(a.mkPte(big, 3, false, 0)));
         ops.setPtes(t, 32, 32 * 4096L, p, 32);
         t[64] = a.pteWithPfn(p, big + 32);
         assertEquals(32, ops.folioPteBatch(big, t, 32, ops.ptepGet(t, 32), 100, 0));

@@ -44,7 +44,7 @@ class FolioPteClearTest {
             long[] t1 = new long[512];
             int base = 16 * r.nextInt(8);
             for (int f = 0; f < heads.length; f++) {
-                long pte = a.mkPte(heads[f], r.nextBoolean() ? 1 : 3, r.nextInt(4) == 0);
+                long pte = a.mkPte(heads[f], r.nextBoolean() ? 1 : 3, r.nextInt(4) == 0, 0);
                 if (r.nextBoolean()) pte = a.pteMkyoung(pte);
                 if (r.nextBoolean()) pte = a.pteMkdirty(pte);
                 if (r.nextInt(3) == 0) pte = a.pteMkwrite(pte);
@@ -109,7 +109,7 @@ class FolioPteClearTest {
     void consecutiveEntriesAreTheEntryPlusPages(String archName) {
         Arch a = Arch.byName(archName);
         for (long pfn : new long[] {0, 1, 12345, (1L << 32) - 20, (1L << 35) - 17}) {
-            long pte = a.pteMkcont(a.pteMkdirty(a.pteMkyoung(a.pteMkwrite(a.mkPte(pfn, 3, false)))));
+            long pte = a.pteMkcont(a.pteMkdirty(a.pteMkyoung(a.pteMkwrite(a.mkPte(pfn, 3, false, 0)))));
             long[] t = new long[16];
             PteOps.fillConsecutive(t, 0, pte, 16);
             for (int k = 0; k < 16; k++) assertEquals(a.pteWithPfn(pte, pfn + k), t[k], "pfn " + pfn + " + " + k);

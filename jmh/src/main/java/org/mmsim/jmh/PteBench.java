@@ -53,7 +53,7 @@ public class PteBench {
         heads = new long[32];
         for (int f = 0; f < 32; f++) {
             heads[f] = phys.allocFolio(4);
-            long pte = a.pteMkdirty(a.pteMkyoung(a.mkPte(heads[f], 3, false)));
+            long pte = a.pteMkdirty(a.pteMkyoung(a.mkPte(heads[f], 3, false, 0)));
             ops.setPtes(table, f * 16, f * 16L << 12, pte, 16);
         }
         firstPte = table[0];
