@@ -146,7 +146,10 @@ public interface MemoryApi extends AutoCloseable {
      */
     default void checkAll() {}
 
-    /** The counters of the backend (indexed by Event ordinal), or null when the backend has none (host). */
+    /**
+     * A copy of the counters of the backend (indexed by Event ordinal) that the caller may keep, or null when the
+     * backend has none (host).
+     */
     long[] counters();
 
     /** "sim" or "host". */

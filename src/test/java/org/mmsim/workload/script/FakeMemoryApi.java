@@ -371,7 +371,7 @@ public final class FakeMemoryApi implements MemoryApi {
 
     @Override
     public long[] counters() {
-        return hasCounters ? counters : null;
+        return hasCounters ? counters.clone() : null;
     }
 
     @Override
