@@ -76,9 +76,6 @@ final class Machine {
         return mx.getCurrentThreadCpuTime() - t0;
     }
 
-    /** This thread's CPU time now, in nanoseconds (a clock for a timed interval inside a call). */
-    static long cpuNow() { return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime(); }
-
     /** Heap bytes in use after a full collection (what live objects cost, not garbage). */
     static long heapUsed() {
         for (int i = 0; i < 3; i++) System.gc();

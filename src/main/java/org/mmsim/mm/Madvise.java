@@ -69,10 +69,10 @@ public final class Madvise {
 
     /**
      * Bench-only (the swap-out unmap row of {@code mmsim bench} and its JMH benchmark): madvise(addr, len,
-     * MADV_PAGEOUT) of private anonymous memory inside one VMA, with reclaim's steps in phases so that the unmap step
-     * alone can be timed ({@link Vmscan#pageoutTimingUnmap}): the same events, page tables, swap state and frames as
-     * the call. Returns the {@code clock}'s difference over the unmap phase. IllegalArgumentException for a range
-     * that is not page-aligned, not inside one VMA or one MADV_PAGEOUT refuses.
+     * MADV_PAGEOUT) of private anonymous memory inside one VMA, with each PTE table's reclaim in phases so that the
+     * unmap step alone can be timed ({@link Vmscan#pageoutTimingUnmap}): the same events, page tables, swap state and
+     * frames as the call. Returns the {@code clock}'s differences over the unmaps, summed (two reads per PTE table).
+     * IllegalArgumentException for a range that is not page-aligned, not inside one VMA or one MADV_PAGEOUT refuses.
      */
     public static long pageoutTimingUnmap(Mm mm, long addr, long len, java.util.function.LongSupplier clock) {
         long end = addr + len;

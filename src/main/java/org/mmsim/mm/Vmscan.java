@@ -59,42 +59,46 @@ final class Vmscan {
     }
 
     /**
-     * Bench-only: MADV_PAGEOUT of [start, end) in v, an anonymous private VMA (the caller's VMA checks done), with the
-     * reclaim steps in three phases over every isolated folio of the range instead of folio by folio, so that the
-     * unmap step alone can be timed with one pair of clock reads. Returns the clock's difference over phase 2.
+     * Bench-only: MADV_PAGEOUT of [start, end) in v, an anonymous private VMA (the caller's VMA checks done), with each
+     * PTE table's reclaim (the reclaim_pages that follows the walk of that table) done in three phases over the table's
+     * isolated folios instead of folio by folio, so that the unmap step alone can be timed with one pair of clock reads
+     * per PTE table. Returns the sum of the clock's differences over phase 2.
      * <ol>
-     * <li>Untimed: the PTE walk isolates the folios of every PTE table of the range; each folio gets its swap slots and
-     * enters the swap cache and is marked dirty (shrink_folio_list's steps before try_to_unmap).
+     * <li>Untimed: the PTE walk isolates the folios of the table; each folio gets its swap slots and enters the swap
+     * cache and is marked dirty (shrink_folio_list's steps before try_to_unmap).
      * <li>Timed: try_to_unmap of each folio (the PTE batches cleared, TLB flushes, swap counts, exclusivity, swap PTEs,
-     * mapcounts and references), then try_to_unmap_flush_dirty as pageout does first for a dirty folio, and
-     * try_to_unmap_flush after each PTE table's folios (where that table's reclaim_pages ends).
+     * mapcounts and references), then try_to_unmap_flush_dirty as pageout does first for a dirty folio; after the
+     * last folio try_to_unmap_flush (where the table's reclaim ends).
      * <li>Untimed: writeout (zero marks or I/O), leaving the swap cache and freeing, PGRECLAIM.
      * </ol>
      * Each folio goes through the same steps with the same results and events as in {@link #shrinkFolioList}; only the
-     * order across folios differs, and no step reads what another folio's steps change in between (a folio's slots stay
-     * in use while swap PTEs name them, nothing is allocated while folios are freed). Anything outside that case is
-     * refused with IllegalStateException: a PMD-mapped THP, a folio the walk splits, a lazy-free folio, a folio that
-     * finds no free slots or cannot be unmapped.
+     * order across the folios of one table differs, and no step reads what another folio's steps change in between (a
+     * folio's slots stay in use while swap PTEs name them; nothing is allocated while folios are freed). Anything
+     * outside that case is refused with IllegalStateException: a PMD-mapped THP, a lazy-free folio, a folio that finds
+     * no free slots or cannot be unmapped.
      */
     static long pageoutTimingUnmap(Mm mm, Vma v, long start, long end, java.util.function.LongSupplier clock) {
         MmEnv env = mm.env;
         if (v.shmem != null || v.isShared() || v.anonVma == null) throw new IllegalStateException("not private anonymous memory");
-        FolioList list = new FolioList();
-        long splits = env.counters.get(Event.FOLIO_SPLIT);
+        long[] timed = {0};
         PmdWalk.walk(mm, start, end, new PmdWalk.Visitor() {
             @Override public boolean leaf(long[] m, int mi, long a, long next, boolean whole) {
                 throw new IllegalStateException("a PMD-mapped THP");
             }
 
             @Override public void pteRange(long[] t, long a, long next) {
+                FolioList list = new FolioList();
                 isolatePteRange(mm, v, t, a, next, list);
-                list.endReclaimBatch();
+                timed[0] += shrinkFolioListTimingUnmap(env, list, clock);
             }
         });
-        if (env.counters.get(Event.FOLIO_SPLIT) != splits) throw new IllegalStateException("the walk split a folio");
+        return timed[0];
+    }
+
+    /** The reclaim of {@link #pageoutTimingUnmap} for one PTE table's folios: the clock's difference over the unmaps. */
+    private static long shrinkFolioListTimingUnmap(MmEnv env, FolioList list, java.util.function.LongSupplier clock) {
         PhysMem phys = env.phys;
         SwapCache sc = env.swap;
-        int n = list.end - list.first;
         for (int k = list.first; k < list.end; k++) {
             long head = list.heads[k];
             if (!phys.folioTest(head, PhysMem.PG_SWAPBACKED)) throw new IllegalStateException("a lazy-free folio");
@@ -105,16 +109,14 @@ final class Vmscan {
         }
         TryToUnmap.FlushBatch batch = new TryToUnmap.FlushBatch();
         long t0 = clock.getAsLong();
-        for (int b = 0, k = list.first; b < list.nBatches; b++) {
-            for (int batchEnd = list.batchEnds[b]; k < batchEnd; k++) {
-                long head = list.heads[k];
-                if (!TryToUnmap.tryToUnmap(env, head, batch, list.only[k])) throw new IllegalStateException("try_to_unmap failed");
-                if (phys.folioTest(head, PhysMem.PG_DIRTY)) batch.flushDirty(env);
-            }
-            batch.flush(env); // each PTE table's reclaim_pages ends with try_to_unmap_flush
+        for (int k = list.first; k < list.end; k++) {
+            long head = list.heads[k];
+            if (!TryToUnmap.tryToUnmap(env, head, batch, list.only[k])) throw new IllegalStateException("try_to_unmap failed");
+            if (phys.folioTest(head, PhysMem.PG_DIRTY)) batch.flushDirty(env);
         }
+        batch.flush(env);
         long t = clock.getAsLong() - t0;
-        for (int k = 0; k < n; k++) {
+        while (!list.isEmpty()) {
             long head = list.poll();
             int nr = phys.folioNrPages(head);
             if (phys.folioTest(head, PhysMem.PG_DIRTY)) {
@@ -325,14 +327,6 @@ final class Vmscan {
         private TryToUnmap.Mapping[] only = new TryToUnmap.Mapping[64];
         private int first;
         private int end;
-        /** For {@link #pageoutTimingUnmap}: where each PTE table's folios end (one reclaim_pages call each). */
-        private int[] batchEnds = new int[8];
-        private int nBatches;
-
-        void endReclaimBatch() {
-            if (nBatches == batchEnds.length) batchEnds = Arrays.copyOf(batchEnds, 2 * nBatches);
-            batchEnds[nBatches++] = end;
-        }
 
         boolean isEmpty() { return first == end; }
 
