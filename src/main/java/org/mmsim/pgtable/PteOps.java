@@ -65,8 +65,22 @@ public final class PteOps {
         return gatherBlock(t, i, pte);
     }
 
+    /**
+     * Two ptep_get of the same entry back to back with nothing in between (page_vma_mapped_walk's check_pte, then
+     * the caller's read): the entry once, counted as the two reads (and on arm64 the two block gathers) they are.
+     */
+    public long ptepGetTwice(long[] t, int i) {
+        c.add(Event.PTE_READ, 2);
+        long pte = t[i];
+        if (!contpte || !arch.pteValid(pte) || !arch.pteCont(pte)) return pte;
+        return gatherBlock(t, i, pte, 2);
+    }
+
     /** contpte_ptep_get: OR access and dirty over the block, stopping once both are known. */
-    private long gatherBlock(long[] t, int i, long pte) {
+    private long gatherBlock(long[] t, int i, long pte) { return gatherBlock(t, i, pte, 1); }
+
+    /** {@link #gatherBlock(long[], int, long)} done {@code times} times over, counted so, read once. */
+    private long gatherBlock(long[] t, int i, long pte, int times) {
         int base = i & ~(contPtes - 1);
         int reads = 0;
         boolean young = false;
@@ -78,7 +92,7 @@ public final class PteOps {
             dirty |= arch.pteDirty(e);
             if (young && dirty) break;
         }
-        c.add(Event.PTE_READ_CONT_GATHER, reads);
+        c.add(Event.PTE_READ_CONT_GATHER, (long) reads * times);
         if (young) pte = arch.pteMkyoung(pte);
         if (dirty) pte = arch.pteMkdirty(pte);
         return pte;
@@ -158,7 +172,13 @@ public final class PteOps {
     public void setSwapPtes(long[] t, int i, long swp, int nr) {
         if (nr > 1) c.inc(Event.PTE_BATCH_OP);
         c.add(Event.PTE_WRITE_SWAP, nr);
-        for (int j = 0; j < nr; j++) t[i + j] = arch.pteMoveSwpOffset(swp, j);
+        t[i] = swp;
+        if (nr == 1) return;
+        // The offset is one contiguous field (inverted on x86), and offset + j stays inside it for a run of slots
+        // on one device: entry j is the first plus j steps of one offset.
+        long step = arch.pteMoveSwpOffset(swp, 1) - swp;
+        long e = swp;
+        for (int j = 1; j < nr; j++) t[i + j] = e += step;
     }
 
     /** set_pte_at of a non-present value (a swap entry or none), one entry. */
