@@ -142,11 +142,14 @@ public final class SwapDevice {
 
     /** Raises the swap count of nr slots (one per new swap PTE). */
     void dup(long off, int nr) {
+        if (off <= 0 || off + nr > slots) throw new IllegalStateException("swap count raised on free slot " + (off <= 0 ? off : slots));
+        int[] s = state;
         for (int j = (int) off; j < off + nr; j++) {
-            int st = state[j];
-            if (j <= 0 || j >= slots || (st & IN_USE) == 0) throw new IllegalStateException("swap count raised on free slot " + j);
-            if ((st & COUNT_MASK) == COUNT_MASK) throw new IllegalStateException("swap count overflow on slot " + j);
-            state[j] = st + 1;
+            int st = s[j];
+            if ((st & IN_USE) == 0 || (st & COUNT_MASK) == COUNT_MASK) {
+                throw new IllegalStateException("swap count " + ((st & IN_USE) == 0 ? "raised on free slot " : "overflow on slot ") + j);
+            }
+            s[j] = st + 1;
         }
     }
 
