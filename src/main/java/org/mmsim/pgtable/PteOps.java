@@ -177,8 +177,7 @@ public final class PteOps {
         // The offset is one contiguous field (inverted on x86), and offset + j stays inside it for a run of slots
         // on one device: entry j is the first plus j steps of one offset.
         long step = arch.pteMoveSwpOffset(swp, 1) - swp;
-        long e = swp;
-        for (int j = 1; j < nr; j++) t[i + j] = e += step;
+        for (int j = 1; j < nr; j++) t[i + j] = swp + j * step;
     }
 
     /** set_pte_at of a non-present value (a swap entry or none), one entry. */

@@ -268,6 +268,10 @@ public final class PhysMem {
         short[] f = flags;
         int p = (int) pfn;
         int want = f[p] & PG_ANON_EXCLUSIVE;
+        // All equal (the rule): one pass with no exit tells.
+        int differ = 0;
+        for (int i = p; i < p + max; i++) differ |= f[i] ^ want;
+        if ((differ & PG_ANON_EXCLUSIVE) == 0) return max;
         int n = 1;
         while (n < max && (f[p + n] & PG_ANON_EXCLUSIVE) == want) n++;
         return n;
@@ -320,6 +324,18 @@ public final class PhysMem {
         int p = (int) pfn;
         short[] f = flags;
         short[] mc = mapcount;
+        if (unshare) {
+            // Every page loses PageAnonExclusive whatever its count: when no count is spilled or about to be (the
+            // rule), two simple loops.
+            int low = 0;
+            for (int i = p; i < p + nr; i++) low |= Short.MIN_VALUE + 1 - mc[i] >>> 31 ^ 1; // 1 if mc <= MIN + 1
+            if (low == 0) {
+                for (int i = p; i < p + nr; i++) mc[i]--;
+                for (int i = p; i < p + nr; i++) f[i] &= (short) ~PG_ANON_EXCLUSIVE;
+                if (ord(p) > 0) refcount[(int) folioHead(pfn) + 1] -= nr;
+                return;
+            }
+        }
         for (int i = p; i < p + nr; i++) {
             short m = mc[i];
             if (m > Short.MIN_VALUE + 1) {

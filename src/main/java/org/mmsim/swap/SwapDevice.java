@@ -144,13 +144,24 @@ public final class SwapDevice {
     void dup(long off, int nr) {
         if (off <= 0 || off + nr > slots) throw new IllegalStateException("swap count raised on free slot " + (off <= 0 ? off : slots));
         int[] s = state;
-        for (int j = (int) off; j < off + nr; j++) {
+        int from = (int) off;
+        int to = from + nr;
+        // Checked first, then raised: two simple loops over the slots (no exit in either).
+        int free = 0;
+        int full = 0;
+        for (int j = from; j < to; j++) {
             int st = s[j];
-            if ((st & IN_USE) == 0 || (st & COUNT_MASK) == COUNT_MASK) {
-                throw new IllegalStateException("swap count " + ((st & IN_USE) == 0 ? "raised on free slot " : "overflow on slot ") + j);
-            }
-            s[j] = st + 1;
+            free |= (st & IN_USE) - 1 >>> 31; // 1 if the slot is free
+            full |= (st & COUNT_MASK) + 1 >>> 29; // 1 if the count is at its maximum
         }
+        if ((free | full) != 0) {
+            for (int j = from; j < to; j++) {
+                int st = s[j];
+                if ((st & IN_USE) == 0) throw new IllegalStateException("swap count raised on free slot " + j);
+                if ((st & COUNT_MASK) == COUNT_MASK) throw new IllegalStateException("swap count overflow on slot " + j);
+            }
+        }
+        for (int j = from; j < to; j++) s[j]++;
     }
 
     /** Drops the swap count of nr slots; a slot with no count and no cache becomes free. */
