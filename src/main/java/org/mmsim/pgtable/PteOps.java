@@ -33,6 +33,11 @@ public final class PteOps {
     private final PhysMem phys;
     private final int contPtes;
     private final boolean contpte;
+    /**
+     * What one more slot adds to a swap PTE: the offset is one contiguous field (inverted on x86), so within a run of
+     * slots of one device entry j is the first plus j of these (pte_move_swp_offset by j).
+     */
+    private final long swpStep;
 
     /** The first PTE of the last {@link #folioPteBatch} with the MERGE flags applied. */
     private long batchPte;
@@ -45,6 +50,8 @@ public final class PteOps {
         this.phys = phys;
         this.contPtes = arch.contPtes();
         this.contpte = arch.hasContpte();
+        long one = arch.swpEntryPte(0, 1);
+        this.swpStep = arch.pteMoveSwpOffset(one, 1) - one;
     }
 
     public Arch arch() { return arch; }
@@ -172,12 +179,8 @@ public final class PteOps {
     public void setSwapPtes(long[] t, int i, long swp, int nr) {
         if (nr > 1) c.inc(Event.PTE_BATCH_OP);
         c.add(Event.PTE_WRITE_SWAP, nr);
-        t[i] = swp;
-        if (nr == 1) return;
-        // The offset is one contiguous field (inverted on x86), and offset + j stays inside it for a run of slots
-        // on one device: entry j is the first plus j steps of one offset.
-        long step = arch.pteMoveSwpOffset(swp, 1) - swp;
-        for (int j = 1; j < nr; j++) t[i + j] = swp + j * step;
+        long step = swpStep;
+        for (int j = 0; j < nr; j++) t[i + j] = swp + j * step;
     }
 
     /** set_pte_at of a non-present value (a swap entry or none), one entry. */

@@ -328,13 +328,17 @@ public final class PhysMem {
             // Every page loses PageAnonExclusive whatever its count: when no count is spilled or about to be (the
             // rule), two simple loops.
             int low = 0;
-            for (int i = p; i < p + nr; i++) low |= Short.MIN_VALUE + 1 - mc[i] >>> 31 ^ 1; // 1 if mc <= MIN + 1
+            for (int i = p; i < p + nr; i++) {
+                short m = mc[i];
+                low |= Short.MIN_VALUE + 1 - m >>> 31 ^ 1; // 1 if m <= MIN + 1
+                mc[i] = (short) (m - 1);
+            }
             if (low == 0) {
-                for (int i = p; i < p + nr; i++) mc[i]--;
                 for (int i = p; i < p + nr; i++) f[i] &= (short) ~PG_ANON_EXCLUSIVE;
                 if (ord(p) > 0) refcount[(int) folioHead(pfn) + 1] -= nr;
                 return;
             }
+            for (int i = p; i < p + nr; i++) mc[i]++; // undone: the general loop below takes them
         }
         for (int i = p; i < p + nr; i++) {
             short m = mc[i];

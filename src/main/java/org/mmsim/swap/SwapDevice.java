@@ -146,22 +146,22 @@ public final class SwapDevice {
         int[] s = state;
         int from = (int) off;
         int to = from + nr;
-        // Checked first, then raised: two simple loops over the slots (no exit in either).
-        int free = 0;
-        int full = 0;
+        // Raised and checked in one loop without an exit; a bad slot (a model bug) undoes the raise and is reported.
+        int bad = 0;
         for (int j = from; j < to; j++) {
             int st = s[j];
-            free |= (st & IN_USE) - 1 >>> 31; // 1 if the slot is free
-            full |= (st & COUNT_MASK) + 1 >>> 29; // 1 if the count is at its maximum
+            bad |= (st & IN_USE) - 1 >>> 31; // 1 if the slot is free
+            bad |= (st & COUNT_MASK) + 1 >>> 29; // 1 if the count is at its maximum
+            s[j] = st + 1;
         }
-        if ((free | full) != 0) {
+        if (bad != 0) {
+            for (int j = from; j < to; j++) s[j]--;
             for (int j = from; j < to; j++) {
                 int st = s[j];
                 if ((st & IN_USE) == 0) throw new IllegalStateException("swap count raised on free slot " + j);
                 if ((st & COUNT_MASK) == COUNT_MASK) throw new IllegalStateException("swap count overflow on slot " + j);
             }
         }
-        for (int j = from; j < to; j++) s[j]++;
     }
 
     /** Drops the swap count of nr slots; a slot with no count and no cache becomes free. */
