@@ -43,6 +43,8 @@ public final class FaultInjection {
     private final long[] fired = new long[Kind.values().length];
     @SuppressWarnings("unchecked")
     private final Set<Long>[] armed = new Set[Kind.values().length];
+    /** Failures armed and not yet fired, of every kind: with none, an occurrence point only counts. */
+    private int pending;
 
     FaultInjection() {
         for (int i = 0; i < armed.length; i++) armed[i] = new HashSet<>();
@@ -51,7 +53,7 @@ public final class FaultInjection {
     /** Arms a failure at the n-th (1-based) occurrence of {@code kind} from now. */
     public void arm(Kind kind, long n) {
         if (n < 1) throw new IllegalArgumentException("an injection needs an occurrence of 1 or more, got " + n);
-        armed[kind.ordinal()].add(seen[kind.ordinal()] + n);
+        if (armed[kind.ordinal()].add(seen[kind.ordinal()] + n)) pending++;
     }
 
     /** Arms a failure at every occurrence of {@code kind} (n = 1, 2, ... up to {@code count}) from now. */
@@ -62,6 +64,7 @@ public final class FaultInjection {
     /** Disarms everything not yet fired. */
     public void clear() {
         for (Set<Long> s : armed) s.clear();
+        pending = 0;
     }
 
     /** How many injected failures of a kind have fired. */
@@ -71,7 +74,8 @@ public final class FaultInjection {
     boolean fails(Kind kind) {
         int k = kind.ordinal();
         long n = ++seen[k];
-        if (armed[k].isEmpty() || !armed[k].remove(n)) return false;
+        if (pending == 0 || armed[k].isEmpty() || !armed[k].remove(n)) return false;
+        pending--;
         fired[k]++;
         return true;
     }
@@ -79,7 +83,7 @@ public final class FaultInjection {
     /** {@code nr} occurrences at once (a batched call covering nr slots): true if any of them is armed. */
     boolean failsAny(Kind kind, int nr) {
         int k = kind.ordinal();
-        if (armed[k].isEmpty()) {
+        if (pending == 0 || armed[k].isEmpty()) {
             seen[k] += nr;
             return false;
         }

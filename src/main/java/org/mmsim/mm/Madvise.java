@@ -68,6 +68,28 @@ public final class Madvise {
     }
 
     /**
+     * Bench-only (the swap-out unmap row of {@code mmsim bench} and its JMH benchmark): madvise(addr, len,
+     * MADV_PAGEOUT) of private anonymous memory inside one VMA, with each PTE table's reclaim in phases so that the
+     * unmap step alone can be timed ({@link Vmscan#pageoutTimingUnmap}): the same events, page tables, swap state and
+     * frames as the call. Returns the {@code clock}'s differences over the unmaps, summed (two reads per PTE table).
+     * IllegalArgumentException for a range that is not page-aligned, not inside one VMA or one MADV_PAGEOUT refuses.
+     */
+    public static long pageoutTimingUnmap(Mm mm, long addr, long len, java.util.function.LongSupplier clock) {
+        long end = addr + len;
+        if ((addr & (PAGE - 1)) != 0 || (len & (PAGE - 1)) != 0 || len <= 0 || end < addr) {
+            throw new IllegalArgumentException("not a page-aligned range");
+        }
+        mm.env.counters.inc(Event.SYSCALL);
+        mm.touch(addr, end);
+        Vma v = mm.findVma(addr);
+        if (v == null || addr < v.start || end > v.end) throw new IllegalArgumentException("not inside one VMA");
+        if ((v.flags & (VmFlags.VM_LOCKED | VmFlags.VM_PFNMAP | VmFlags.VM_HUGETLB)) != 0) {
+            throw new IllegalArgumentException("MADV_PAGEOUT refuses this VMA");
+        }
+        return Vmscan.pageoutTimingUnmap(mm, v, addr, end, clock);
+    }
+
+    /**
      * madvise_walk_vmas: visit every VMA part of [start, end); a gap is remembered as ENOMEM and the walk goes on;
      * a per-VMA error ends the walk (earlier VMAs stay advised).
      */

@@ -172,13 +172,21 @@ public final class Rmap {
      * references; frees the folio when the last reference goes. Returns true if the folio was freed.
      */
     static boolean removePtes(PhysMem phys, long firstPfn, int nr) {
-        long head = phys.folioHead(firstPfn);
+        return removeSharedPtes(phys, phys.folioHead(firstPfn), firstPfn, nr, false);
+    }
+
+    /**
+     * folio_try_share_anon_rmap_ptes (already decided to succeed; only when {@code share}) and then removePtes for
+     * nr PTE mappings of consecutive pages from {@code firstPfn} of the folio {@code head}, in one pass over the pages:
+     * the swap-out of a batch of equal exclusivity. Returns true if the folio was freed.
+     */
+    static boolean removeSharedPtes(PhysMem phys, long head, long firstPfn, int nr, boolean share) {
         // When these are the only mappings and references of the whole folio, every page has mapcount 1 and the
         // folio is freed below, which resets every page (mapcounts, PageAnonExclusive): the per-page drop would
         // only write what the free overwrites.
         boolean lastOfWholeFolio = firstPfn == head && nr == phys.folioNrPages(head) && phys.refcount(head) == nr
                 && phys.largeMapcount(head) == nr;
-        if (!lastOfWholeFolio) phys.unmapPtes(firstPfn, nr);
+        if (!lastOfWholeFolio) phys.unmapPtes(firstPfn, nr, share);
         return put(phys, head, nr);
     }
 

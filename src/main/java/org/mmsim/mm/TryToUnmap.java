@@ -163,8 +163,7 @@ final class TryToUnmap {
         boolean large = phys.folioOrder(head) > 0;
         c.inc(Event.PTL_LOCK);
         while (left > 0) {
-            ops.ptepGet(t, i); // page_vma_mapped_walk: check_pte
-            long pte = ops.ptepGet(t, i);
+            long pte = ops.ptepGetTwice(t, i); // page_vma_mapped_walk's check_pte, then the read here
             if (!arch.ptePresent(pte) || phys.folioHead(arch.ptePfn(pte)) != head) {
                 throw new IllegalStateException("rmap walk: 0x" + Long.toHexString(addr) + " does not map folio " + head);
             }
@@ -190,13 +189,14 @@ final class TryToUnmap {
                 arch.flushTlbRange(c, addr, addr + ((long) nr << Arch.PAGE_SHIFT));
             }
             if (arch.pteDirty(pteval)) phys.folioSet(head, PhysMem.PG_DIRTY);
+            // swapbacked drops the mappings itself, in one pass with sharing their exclusivity
             boolean ok = lazy ? lazyfree(mm, t, i, addr, head, pteval, nr)
                     : swapbacked(mm, t, i, addr, head, pfn, pteval, nr, batch);
             if (!ok) {
                 c.inc(Event.TTU_RESTORE);
                 return false;
             }
-            Rmap.removePtes(phys, pfn, nr);
+            if (lazy) Rmap.removePtes(phys, pfn, nr);
             left -= nr;
             i += nr;
             addr += (long) nr << Arch.PAGE_SHIFT;
@@ -228,11 +228,14 @@ final class TryToUnmap {
         Arch arch = env.arch;
         PhysMem phys = env.phys;
         SwapCache sc = env.swap;
-        long off0 = sc.pageSwap(pfn);
+        long off0 = sc.folioSwap(head);
         if (off0 < 0) throw new IllegalStateException("swap-backed folio " + head + " reached try_to_unmap outside the swap cache");
+        off0 += pfn - head;
+        boolean firstExclusive = phys.pageAnonExclusive(pfn);
+        int run = phys.anonExclusiveRun(pfn, nr);
+        if (run == nr) return swapbackedOneRun(mm, t, i, addr, head, pfn, pteval, nr, off0, firstExclusive);
         // The sub-batches of equal PageAnonExclusive, as lengths: maximal runs, so exclusivity alternates run by run.
         int[] runs = batch.runs(nr);
-        boolean firstExclusive = phys.pageAnonExclusive(pfn);
         int nRuns = 0;
         for (int k = 0; k < nr; ) {
             int len = phys.anonExclusiveRun(pfn + k, nr - k);
@@ -284,6 +287,45 @@ final class TryToUnmap {
         }
         mm.anonRss -= nr;
         mm.swapEnts += nr;
+        Rmap.removePtes(phys, pfn, nr);
+        return true;
+    }
+
+    /**
+     * {@link #swapbacked} for a batch whose pages are all exclusive or all not (one sub-batch, the common case): the
+     * same steps, events and failure handling, with the exclusivity sharing done after the swap PTE writes in the one
+     * pass that also drops the mappings (nothing reads it in between; a failure comes before either).
+     */
+    private static boolean swapbackedOneRun(Mm mm, long[] t, int i, long addr, long head, long pfn, long pteval, int nr,
+            long off0, boolean exclusive) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        SwapCache sc = env.swap;
+        boolean failed;
+        if (env.inject.failsAny(FaultInjection.Kind.SWAP_DUP_FAIL, nr)) {
+            env.counters.inc(Event.SWAP_DUP);
+            failed = true;
+        } else {
+            sc.dup(off0, nr);
+            failed = env.inject.fails(FaultInjection.Kind.ARCH_UNMAP_FAIL);
+            if (!failed && exclusive) {
+                // folio_try_share_anon_rmap_ptes: refused when the folio may be DMA-pinned.
+                env.counters.inc(Event.ANON_SHARE);
+                failed = env.inject.fails(FaultInjection.Kind.FOLIO_PINNED);
+            }
+            if (failed) sc.put(off0, nr);
+        }
+        if (failed) {
+            env.pte.setPtes(t, i, addr, pteval, nr);
+            return false;
+        }
+        long swp = arch.swpEntryPte(SwapDevice.TYPE, off0);
+        if (exclusive) swp = arch.swpMkExclusive(swp);
+        if (arch.pteSoftDirty(pteval)) swp = arch.swpMksoftDirty(swp);
+        env.pte.setSwapPtes(t, i, swp, nr);
+        mm.anonRss -= nr;
+        mm.swapEnts += nr;
+        Rmap.removeSharedPtes(env.phys, head, pfn, nr, exclusive);
         return true;
     }
 }

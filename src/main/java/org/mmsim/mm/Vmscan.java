@@ -59,6 +59,77 @@ final class Vmscan {
     }
 
     /**
+     * Bench-only: MADV_PAGEOUT of [start, end) in v, an anonymous private VMA (the caller's VMA checks done), with each
+     * PTE table's reclaim (the reclaim_pages that follows the walk of that table) done in three phases over the table's
+     * isolated folios instead of folio by folio, so that the unmap step alone can be timed with one pair of clock reads
+     * per PTE table. Returns the sum of the clock's differences over phase 2.
+     * <ol>
+     * <li>Untimed: the PTE walk isolates the folios of the table; each folio gets its swap slots and enters the swap
+     * cache and is marked dirty (shrink_folio_list's steps before try_to_unmap).
+     * <li>Timed: try_to_unmap of each folio (the PTE batches cleared, TLB flushes, swap counts, exclusivity, swap PTEs,
+     * mapcounts and references), then try_to_unmap_flush_dirty as pageout does first for a dirty folio; after the
+     * last folio try_to_unmap_flush (where the table's reclaim ends).
+     * <li>Untimed: writeout (zero marks or I/O), leaving the swap cache and freeing, PGRECLAIM.
+     * </ol>
+     * Each folio goes through the same steps with the same results and events as in {@link #shrinkFolioList}; only the
+     * order across the folios of one table differs, and no step reads what another folio's steps change in between (a
+     * folio's slots stay in use while swap PTEs name them; nothing is allocated while folios are freed). Anything
+     * outside that case is refused with IllegalStateException: a PMD-mapped THP, a lazy-free folio, a folio that finds
+     * no free slots or cannot be unmapped.
+     */
+    static long pageoutTimingUnmap(Mm mm, Vma v, long start, long end, java.util.function.LongSupplier clock) {
+        MmEnv env = mm.env;
+        if (v.shmem != null || v.isShared() || v.anonVma == null) throw new IllegalStateException("not private anonymous memory");
+        long[] timed = {0};
+        PmdWalk.walk(mm, start, end, new PmdWalk.Visitor() {
+            @Override public boolean leaf(long[] m, int mi, long a, long next, boolean whole) {
+                throw new IllegalStateException("a PMD-mapped THP");
+            }
+
+            @Override public void pteRange(long[] t, long a, long next) {
+                FolioList list = new FolioList();
+                isolatePteRange(mm, v, t, a, next, list);
+                timed[0] += shrinkFolioListTimingUnmap(env, list, clock);
+            }
+        });
+        return timed[0];
+    }
+
+    /** The reclaim of {@link #pageoutTimingUnmap} for one PTE table's folios: the clock's difference over the unmaps. */
+    private static long shrinkFolioListTimingUnmap(MmEnv env, FolioList list, java.util.function.LongSupplier clock) {
+        PhysMem phys = env.phys;
+        SwapCache sc = env.swap;
+        for (int k = list.first; k < list.end; k++) {
+            long head = list.heads[k];
+            if (!phys.folioTest(head, PhysMem.PG_SWAPBACKED)) throw new IllegalStateException("a lazy-free folio");
+            if (!phys.folioTest(head, PhysMem.PG_SWAPCACHE)) {
+                if (!allocSwap(env, head)) throw new IllegalStateException("no free swap slots");
+                phys.folioSet(head, PhysMem.PG_DIRTY);
+            }
+        }
+        TryToUnmap.FlushBatch batch = new TryToUnmap.FlushBatch();
+        long t0 = clock.getAsLong();
+        for (int k = list.first; k < list.end; k++) {
+            long head = list.heads[k];
+            if (!TryToUnmap.tryToUnmap(env, head, batch, list.only[k])) throw new IllegalStateException("try_to_unmap failed");
+            if (phys.folioTest(head, PhysMem.PG_DIRTY)) batch.flushDirty(env);
+        }
+        batch.flush(env);
+        long t = clock.getAsLong() - t0;
+        while (!list.isEmpty()) {
+            long head = list.poll();
+            int nr = phys.folioNrPages(head);
+            if (phys.folioTest(head, PhysMem.PG_DIRTY)) {
+                phys.folioClear(head, PhysMem.PG_DIRTY);
+                if (!sc.writeOut(head)) continue;
+            }
+            if (sc.delete(head) == 0) phys.freeFolio(head);
+            env.counters.add(Event.PGRECLAIM, nr);
+        }
+        return t;
+    }
+
+    /**
      * MADV_PAGEOUT of shared anonymous memory (shmem): a page mapped only here is unmapped (try_to_unmap of a file
      * folio: the PTE goes, the page stays in the object's page cache) and shmem_writeout, finding no swap for it,
      * keeps it there: the data survives and the next access faults it back in (docs/kernel-oracle.md
@@ -95,11 +166,17 @@ final class Vmscan {
 
     /** The PTE level of madvise_cold_or_pageout_pte_range (pageout = true), then reclaim_pages. */
     private static void pageoutPteRange(Mm mm, Vma v, long[] t, long start, long end) {
+        FolioList list = new FolioList();
+        isolatePteRange(mm, v, t, start, end, list);
+        shrinkFolioList(mm.env, list);
+    }
+
+    /** The walk of {@link #pageoutPteRange}: isolates the folios of one PTE table's part of [start, end) onto list. */
+    private static void isolatePteRange(Mm mm, Vma v, long[] t, long start, long end, FolioList list) {
         MmEnv env = mm.env;
         Arch arch = env.arch;
         PteOps ops = env.pte;
         PhysMem phys = env.phys;
-        FolioList list = new FolioList();
         env.counters.inc(Event.PTL_LOCK);
         int i = PageTables.pteIndex(start);
         int last = i + (int) ((end - start) >>> Arch.PAGE_SHIFT);
@@ -130,7 +207,6 @@ final class Vmscan {
             i += nr;
             addr += (long) nr << Arch.PAGE_SHIFT;
         }
-        shrinkFolioList(env, list);
     }
 
     /**

@@ -33,6 +33,11 @@ public final class PteOps {
     private final PhysMem phys;
     private final int contPtes;
     private final boolean contpte;
+    /**
+     * What one more slot adds to a swap PTE: the offset is one contiguous field (inverted on x86), so within a run of
+     * slots of one device entry j is the first plus j of these (pte_move_swp_offset by j).
+     */
+    private final long swpStep;
 
     /** The first PTE of the last {@link #folioPteBatch} with the MERGE flags applied. */
     private long batchPte;
@@ -45,6 +50,8 @@ public final class PteOps {
         this.phys = phys;
         this.contPtes = arch.contPtes();
         this.contpte = arch.hasContpte();
+        long one = arch.swpEntryPte(0, 1);
+        this.swpStep = arch.pteMoveSwpOffset(one, 1) - one;
     }
 
     public Arch arch() { return arch; }
@@ -65,8 +72,22 @@ public final class PteOps {
         return gatherBlock(t, i, pte);
     }
 
+    /**
+     * Two ptep_get of the same entry back to back with nothing in between (page_vma_mapped_walk's check_pte, then
+     * the caller's read): the entry once, counted as the two reads (and on arm64 the two block gathers) they are.
+     */
+    public long ptepGetTwice(long[] t, int i) {
+        c.add(Event.PTE_READ, 2);
+        long pte = t[i];
+        if (!contpte || !arch.pteValid(pte) || !arch.pteCont(pte)) return pte;
+        return gatherBlock(t, i, pte, 2);
+    }
+
     /** contpte_ptep_get: OR access and dirty over the block, stopping once both are known. */
-    private long gatherBlock(long[] t, int i, long pte) {
+    private long gatherBlock(long[] t, int i, long pte) { return gatherBlock(t, i, pte, 1); }
+
+    /** {@link #gatherBlock(long[], int, long)} done {@code times} times over, counted so, read once. */
+    private long gatherBlock(long[] t, int i, long pte, int times) {
         int base = i & ~(contPtes - 1);
         int reads = 0;
         boolean young = false;
@@ -78,7 +99,7 @@ public final class PteOps {
             dirty |= arch.pteDirty(e);
             if (young && dirty) break;
         }
-        c.add(Event.PTE_READ_CONT_GATHER, reads);
+        c.add(Event.PTE_READ_CONT_GATHER, (long) reads * times);
         if (young) pte = arch.pteMkyoung(pte);
         if (dirty) pte = arch.pteMkdirty(pte);
         return pte;
@@ -158,7 +179,8 @@ public final class PteOps {
     public void setSwapPtes(long[] t, int i, long swp, int nr) {
         if (nr > 1) c.inc(Event.PTE_BATCH_OP);
         c.add(Event.PTE_WRITE_SWAP, nr);
-        for (int j = 0; j < nr; j++) t[i + j] = arch.pteMoveSwpOffset(swp, j);
+        long step = swpStep;
+        for (int j = 0; j < nr; j++) t[i + j] = swp + j * step;
     }
 
     /** set_pte_at of a non-present value (a swap entry or none), one entry. */

@@ -268,6 +268,10 @@ public final class PhysMem {
         short[] f = flags;
         int p = (int) pfn;
         int want = f[p] & PG_ANON_EXCLUSIVE;
+        // All equal (the rule): one pass with no exit tells.
+        int differ = 0;
+        for (int i = p; i < p + max; i++) differ |= f[i] ^ want;
+        if ((differ & PG_ANON_EXCLUSIVE) == 0) return max;
         int n = 1;
         while (n < max && (f[p + n] & PG_ANON_EXCLUSIVE) == want) n++;
         return n;
@@ -310,17 +314,41 @@ public final class PhysMem {
      * folio_remove_rmap_ptes): a page left with no mapping stops being PageAnonExclusive. The folio-wide large
      * mapcount drops by nr. One pass over the pages.
      */
-    public void unmapPtes(long pfn, int nr) {
+    public void unmapPtes(long pfn, int nr) { unmapPtes(pfn, nr, false); }
+
+    /**
+     * {@link #unmapPtes(long, int)}, the pages first losing PageAnonExclusive when {@code unshare} (the sharing of
+     * folio_try_share_anon_rmap_ptes followed by the removal, in one pass).
+     */
+    public void unmapPtes(long pfn, int nr, boolean unshare) {
         int p = (int) pfn;
+        short[] f = flags;
+        short[] mc = mapcount;
+        if (unshare) {
+            // Every page loses PageAnonExclusive whatever its count: when no count is spilled or about to be (the
+            // rule), two simple loops.
+            int low = 0;
+            for (int i = p; i < p + nr; i++) {
+                short m = mc[i];
+                low |= Short.MIN_VALUE + 1 - m >>> 31 ^ 1; // 1 if m <= MIN + 1
+                mc[i] = (short) (m - 1);
+            }
+            if (low == 0) {
+                for (int i = p; i < p + nr; i++) f[i] &= (short) ~PG_ANON_EXCLUSIVE;
+                if (ord(p) > 0) refcount[(int) folioHead(pfn) + 1] -= nr;
+                return;
+            }
+            for (int i = p; i < p + nr; i++) mc[i]++; // undone: the general loop below takes them
+        }
         for (int i = p; i < p + nr; i++) {
-            short m = mapcount[i];
+            short m = mc[i];
             if (m > Short.MIN_VALUE + 1) {
                 // the common case: the count stays in the short (a spilled page reads MAPCOUNT_SPILLED)
-                mapcount[i] = (short) (m - 1);
-                if (m == 1) flags[i] &= (short) ~PG_ANON_EXCLUSIVE;
+                mc[i] = (short) (m - 1);
+                if (m == 1 || unshare) f[i] &= (short) ~PG_ANON_EXCLUSIVE;
             } else {
                 spillMapcount(i, -1);
-                if (mapcount(i) == 0) flags[i] &= (short) ~PG_ANON_EXCLUSIVE;
+                if (unshare || mapcount(i) == 0) f[i] &= (short) ~PG_ANON_EXCLUSIVE;
             }
         }
         if (ord(p) > 0) refcount[(int) folioHead(pfn) + 1] -= nr;

@@ -142,11 +142,25 @@ public final class SwapDevice {
 
     /** Raises the swap count of nr slots (one per new swap PTE). */
     void dup(long off, int nr) {
-        for (int j = (int) off; j < off + nr; j++) {
-            int st = state[j];
-            if (j <= 0 || j >= slots || (st & IN_USE) == 0) throw new IllegalStateException("swap count raised on free slot " + j);
-            if ((st & COUNT_MASK) == COUNT_MASK) throw new IllegalStateException("swap count overflow on slot " + j);
-            state[j] = st + 1;
+        if (off <= 0 || off + nr > slots) throw new IllegalStateException("swap count raised on free slot " + (off <= 0 ? off : slots));
+        int[] s = state;
+        int from = (int) off;
+        int to = from + nr;
+        // Raised and checked in one loop without an exit; a bad slot (a model bug) undoes the raise and is reported.
+        int bad = 0;
+        for (int j = from; j < to; j++) {
+            int st = s[j];
+            bad |= (st & IN_USE) - 1 >>> 31; // 1 if the slot is free
+            bad |= (st & COUNT_MASK) + 1 >>> 29; // 1 if the count is at its maximum
+            s[j] = st + 1;
+        }
+        if (bad != 0) {
+            for (int j = from; j < to; j++) s[j]--;
+            for (int j = from; j < to; j++) {
+                int st = s[j];
+                if ((st & IN_USE) == 0) throw new IllegalStateException("swap count raised on free slot " + j);
+                if ((st & COUNT_MASK) == COUNT_MASK) throw new IllegalStateException("swap count overflow on slot " + j);
+            }
         }
     }
 
