@@ -54,7 +54,7 @@ class SwapPteWriteTest {
             PteOps once = new PteOps(a, c1, new PhysMem(64L << 20, c1));
             PteOps twice = new PteOps(a, c2, new PhysMem(64L << 20, c2));
             long[] t = new long[512];
-            long pte = a.mkPte(1000 + r.nextInt(1000) * 16L, 3, false);
+            long pte = a.mkPte(1000 + r.nextInt(1000) * 16L, 3, false, 0);
             boolean cont = r.nextBoolean();
             for (int j = 0; j < 16; j++) {
                 long e = a.pteWithPfn(pte, a.ptePfn(pte) + j);
