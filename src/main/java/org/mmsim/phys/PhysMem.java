@@ -185,10 +185,30 @@ public final class PhysMem {
                 if (mapcount[i] == MAPCOUNT_SPILLED) bigMapcount.remove((long) i);
             }
         }
-        for (int i = h; i < h + n; i++) {
-            flags[i] = 0;
-            mapcount[i] = 0;
-            refcount[i] = 0;
+        if (n >= 4) {
+            // Four frames a step (n is a power of two): C2 compiles the plain loop over the three arrays, whose trip
+            // count it does not know, into a set-up that costs more than the 48 stores of a 64K folio; this form is
+            // about 3 ns a folio cheaper (wider steps made freeFolio too big to inline into the zap).
+            for (int i = h; i < h + n; i += 4) {
+                flags[i] = 0;
+                flags[i + 1] = 0;
+                flags[i + 2] = 0;
+                flags[i + 3] = 0;
+                mapcount[i] = 0;
+                mapcount[i + 1] = 0;
+                mapcount[i + 2] = 0;
+                mapcount[i + 3] = 0;
+                refcount[i] = 0;
+                refcount[i + 1] = 0;
+                refcount[i + 2] = 0;
+                refcount[i + 3] = 0;
+            }
+        } else {
+            for (int i = h; i < h + n; i++) {
+                flags[i] = 0;
+                mapcount[i] = 0;
+                refcount[i] = 0;
+            }
         }
         allocatedFrames -= n;
         buddy.free(head, o);
