@@ -17,8 +17,11 @@ public sealed interface Expr {
     /** A number literal, or a built-in constant such as {@code PROT_READ} folded to its value. */
     record Num(Span span, long value) implements Expr { }
 
-    /** A const, param or variable, looked up when evaluated. */
-    record Name(Span span, String name) implements Expr { }
+    /**
+     * A const, param or variable, looked up when evaluated. {@code slot} numbers the name in its script (every
+     * use of one name has the same slot), so that the interpreter keeps values in an array, not a map.
+     */
+    record Name(Span span, String name, int slot) implements Expr { }
 
     /** {@code errno}: the current backend's errno after its last call. */
     record Errno(Span span) implements Expr { }

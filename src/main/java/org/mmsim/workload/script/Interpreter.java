@@ -1,7 +1,7 @@
 package org.mmsim.workload.script;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +43,9 @@ public final class Interpreter {
     private long stepLimit = Long.MAX_VALUE;
     private long steps;
     private boolean started;
-    private final Map<String, Long> values = new HashMap<>();
+    /** The value of each name by its slot ({@link Expr.Name#slot}), valid where {@link #defined} is set. */
+    private final long[] values;
+    private final boolean[] defined;
     private final Map<String, Long> params = new LinkedHashMap<>();
     private final Map<String, Meter> regions = new LinkedHashMap<>();
     private final Map<Class<?>, Object> state = new HashMap<>();
@@ -51,11 +53,31 @@ public final class Interpreter {
     private int failed;
     /** The statement or call executing, for FILE:LINE of a fault. */
     private Span position;
-    /** Operand values seen while evaluating an expect's condition, by source text; null outside expects. */
-    private List<Seen> observed;
+    /** Operand values seen while evaluating an expect's condition; null outside expects. */
+    private Seen observed;
+    private final Seen operandBuffer = new Seen();
 
-    /** An operand value seen while evaluating an expect; formatted only if the expect fails. */
-    private record Seen(Expr expr, long value, boolean errno) { }
+    /**
+     * The operand values seen while evaluating one expect, formatted only if it fails; one buffer reused from
+     * expect to expect (an expect in a loop allocates nothing).
+     */
+    private static final class Seen {
+        private Expr[] exprs = new Expr[8];
+        private long[] values = new long[8];
+        private boolean[] errnos = new boolean[8];
+        private int count;
+
+        void add(Expr e, long v, boolean errno) {
+            if (count == exprs.length) {
+                exprs = Arrays.copyOf(exprs, 2 * count);
+                values = Arrays.copyOf(values, 2 * count);
+                errnos = Arrays.copyOf(errnos, 2 * count);
+            }
+            exprs[count] = e;
+            values[count] = v;
+            errnos[count++] = errno;
+        }
+    }
 
     /**
      * An interpreter of {@code script} against {@code api} (the machine: also the initial target), printing to
@@ -68,6 +90,8 @@ public final class Interpreter {
         this.api = api;
         this.out = Objects.requireNonNull(out);
         this.diag = Objects.requireNonNull(diag);
+        this.values = new long[script.slots()];
+        this.defined = new boolean[script.slots()];
     }
 
     private Interpreter(String file) {
@@ -76,6 +100,8 @@ public final class Interpreter {
         this.machine = null;
         this.out = null;
         this.diag = null;
+        this.values = new long[0];
+        this.defined = new boolean[0];
     }
 
     /** Param values that replace the script's defaults; throws IllegalArgumentException for an undeclared name. */
@@ -155,9 +181,10 @@ public final class Interpreter {
     public long eval(Expr e) {
         if (e instanceof Expr.Num n) return n.value();
         if (e instanceof Expr.Name n) {
-            Long v = values.get(n.name());
-            if (v == null) throw error(n.span(), "undefined name '" + n.name() + "'");
-            if (observed != null) observed.add(new Seen(n, v, false));
+            int slot = n.slot();
+            if (slot >= defined.length || !defined[slot]) throw error(n.span(), "undefined name '" + n.name() + "'");
+            long v = values[slot];
+            if (observed != null) observed.add(n, v, false);
             return v;
         }
         if (e instanceof Expr.Call c) {
@@ -165,7 +192,7 @@ public final class Interpreter {
             for (int i = 0; i < args.length; i++) args[i] = eval(c.args().get(i));
             position = c.span();
             long v = c.function().impl().call(this, args);
-            if (observed != null) observed.add(new Seen(c, v, false));
+            if (observed != null) observed.add(c, v, false);
             return v;
         }
         if (e instanceof Expr.Binary b) return binary(b);
@@ -173,7 +200,7 @@ public final class Interpreter {
         if (e instanceof Expr.Conditional c) return eval(c.cond()) != 0 ? eval(c.then()) : eval(c.otherwise());
         if (e instanceof Expr.Errno x) {
             int v = api.errno();
-            if (observed != null) observed.add(new Seen(x, v, true));
+            if (observed != null) observed.add(x, v, true);
             return v;
         }
         throw new IllegalStateException("unknown expression " + e);
@@ -203,11 +230,10 @@ public final class Interpreter {
             if (a.op() == null) {
                 v = eval(a.value());
             } else {
-                Long old = values.get(a.name());
-                if (old == null) throw error(a.span(), "undefined name '" + a.name() + "'");
-                v = apply(a.op(), old, eval(a.value()), a.span());
+                if (!defined[a.slot()]) throw error(a.span(), "undefined name '" + a.name() + "'");
+                v = apply(a.op(), values[a.slot()], eval(a.value()), a.span());
             }
-            values.put(a.name(), v);
+            define(a.slot(), v);
         } else if (s instanceof Stmt.Expect x) {
             expect(x);
         } else if (s instanceof Stmt.Region r) {
@@ -230,7 +256,7 @@ public final class Interpreter {
             if (i.otherwise() != null) exec(i.otherwise());
         } else if (s instanceof Stmt.Declare d) {
             long v = d.param() && overrides.containsKey(d.name()) ? overrides.get(d.name()) : eval(d.value());
-            values.put(d.name(), v);
+            define(d.slot(), v);
             if (d.param()) params.put(d.name(), v);
         } else if (s instanceof Stmt.Tunable t) {
             tunable(t);
@@ -245,6 +271,11 @@ public final class Interpreter {
         }
     }
 
+    private void define(int slot, long v) {
+        values[slot] = v;
+        defined[slot] = true;
+    }
+
     private void step(Span at) {
         if (++steps > stepLimit) throw error(at, "step limit of " + stepLimit + " statements exceeded");
     }
@@ -252,13 +283,13 @@ public final class Interpreter {
     private void loop(Stmt.For f) {
         long lo = eval(f.from());
         long hi = eval(f.to());
-        values.put(f.var(), lo);
+        define(f.slot(), lo);
         boolean first = true;
-        while (values.get(f.var()) < hi) {
+        while (values[f.slot()] < hi) {
             if (!first) step(f.span());
             first = false;
             exec(f.body());
-            values.put(f.var(), values.get(f.var()) + 1);
+            values[f.slot()]++;
         }
     }
 
@@ -273,7 +304,8 @@ public final class Interpreter {
     }
 
     private void expect(Stmt.Expect x) {
-        List<Seen> operands = new ArrayList<>();
+        Seen operands = operandBuffer;
+        operands.count = 0;
         observed = operands;
         long v;
         try {
@@ -286,10 +318,10 @@ public final class Interpreter {
             return;
         }
         Map<String, String> seen = new LinkedHashMap<>();
-        for (Seen o : operands) {
-            long v0 = o.value();
-            seen.putIfAbsent(script.text(o.expr().span()),
-                    o.errno() ? (v0 == 0 ? "0" : v0 + " (" + Errno.name((int) v0) + ")") : Values.format(v0));
+        for (int k = 0; k < operands.count; k++) {
+            long v0 = operands.values[k];
+            seen.putIfAbsent(script.text(operands.exprs[k].span()),
+                    operands.errnos[k] ? (v0 == 0 ? "0" : v0 + " (" + Errno.name((int) v0) + ")") : Values.format(v0));
         }
         StringBuilder sb = new StringBuilder(script.text(x.cond().span()));
         if (x.message() != null) sb.append(": ").append(x.message());

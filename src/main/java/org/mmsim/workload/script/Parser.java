@@ -31,6 +31,8 @@ final class Parser implements StatementParser {
     /** const/param names with the line of their declaration. */
     private final Map<String, Integer> declared = new HashMap<>();
     private final List<String> params = new ArrayList<>();
+    /** Name to slot: the names of the script numbered in order of first appearance. */
+    private final Map<String, Integer> slots = new HashMap<>();
     /** Names assigned so far in the text (variables and loop counters). */
     private final Set<String> assigned = new HashSet<>();
 
@@ -43,14 +45,14 @@ final class Parser implements StatementParser {
     }
 
     /** The parsed body and the names of its params in declaration order. */
-    record Parsed(Block body, List<String> params) { }
+    record Parsed(Block body, List<String> params, int slots) { }
 
     /** Parses a whole script. */
     static Parsed script(String file, String source, Language language) {
         Parser p = new Parser(file, source, language, false);
         Token first = p.peek();
         List<Stmt> stmts = p.statements(false);
-        return new Parsed(new Block(p.from(first), stmts), List.copyOf(p.params));
+        return new Parsed(new Block(p.from(first), stmts), List.copyOf(p.params), p.slots.size());
     }
 
     /**
@@ -171,7 +173,7 @@ final class Parser implements StatementParser {
         Token op = advance();
         Expr value = expression();
         assigned.add(name.text());
-        return new Stmt.Assign(from(name), name.text(), compound(op.kind()), value);
+        return new Stmt.Assign(from(name), name.text(), slot(name.text()), compound(op.kind()), value);
     }
 
     private static Expr.BinaryOp compound(Kind k) {
@@ -215,7 +217,7 @@ final class Parser implements StatementParser {
         Expr value = expression();
         declared.put(n, name.span().line());
         if (param) params.add(n);
-        return new Stmt.Declare(from(kw), n, value, param);
+        return new Stmt.Declare(from(kw), n, slot(n), value, param);
     }
 
     private Stmt tunable() {
@@ -288,7 +290,7 @@ final class Parser implements StatementParser {
         expect(Kind.DOTDOT, "'..' in the range");
         Expr hi = expression();
         Block body = block();
-        return new Stmt.For(from(kw), var.text(), lo, hi, body);
+        return new Stmt.For(from(kw), var.text(), slot(var.text()), lo, hi, body);
     }
 
     private Stmt ifStmt() {
@@ -495,6 +497,11 @@ final class Parser implements StatementParser {
         }
     }
 
+    /** The slot of a variable, const or param name (a new one at its first appearance). */
+    private int slot(String name) {
+        return slots.computeIfAbsent(name, n -> slots.size());
+    }
+
     private Expr name(Token t) {
         String n = t.text();
         if (Language.KEYWORDS.contains(n) || language.statement(n) != null) {
@@ -508,7 +515,7 @@ final class Parser implements StatementParser {
             throw error(t, "unknown name '" + n + "' (a param value may use numbers, sizes, operators and built-in constants)");
         }
         if (n.equals("errno")) return new Expr.Errno(t.span());
-        return new Expr.Name(t.span(), n);
+        return new Expr.Name(t.span(), n, slot(n));
     }
 
     private Expr.Call call() {

@@ -15,13 +15,15 @@ public final class Script {
     private final Language language;
     private final Block body;
     private final List<String> params;
+    private final int slots;
 
-    private Script(String name, String source, Language language, Block body, List<String> params) {
+    private Script(String name, String source, Language language, Block body, List<String> params, int slots) {
         this.name = name;
         this.source = source;
         this.language = language;
         this.body = body;
         this.params = params;
+        this.slots = slots;
     }
 
     /**
@@ -32,7 +34,7 @@ public final class Script {
         Objects.requireNonNull(name);
         Objects.requireNonNull(source);
         Parser.Parsed p = Parser.script(name, source, language);
-        return new Script(name, source, language, p.body(), p.params());
+        return new Script(name, source, language, p.body(), p.params(), p.slots());
     }
 
     /** The script's name as given to {@link #parse}. */
@@ -43,6 +45,9 @@ public final class Script {
 
     /** The top-level statements. */
     public Block body() { return body; }
+
+    /** How many distinct names (variables, consts, params) the script uses: their slots are 0 to slots() - 1. */
+    public int slots() { return slots; }
 
     /** Names of the declared params, in declaration order. */
     public List<String> params() { return params; }

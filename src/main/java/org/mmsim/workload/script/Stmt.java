@@ -7,11 +7,17 @@ public sealed interface Stmt {
     /** Where the statement is written. */
     Span span();
 
-    /** {@code const NAME = value} or {@code param NAME = value} (top level only). */
-    record Declare(Span span, String name, Expr value, boolean param) implements Stmt { }
+    /**
+     * {@code const NAME = value} or {@code param NAME = value} (top level only); {@code slot} numbers the name in
+     * its script (see {@link Expr.Name}).
+     */
+    record Declare(Span span, String name, int slot, Expr value, boolean param) implements Stmt { }
 
-    /** {@code NAME = value} or a compound assignment such as {@code NAME += value} ({@code op} non-null). */
-    record Assign(Span span, String name, Expr.BinaryOp op, Expr value) implements Stmt { }
+    /**
+     * {@code NAME = value} or a compound assignment such as {@code NAME += value} ({@code op} non-null); {@code slot}
+     * numbers the name in its script.
+     */
+    record Assign(Span span, String name, int slot, Expr.BinaryOp op, Expr value) implements Stmt { }
 
     /** A call made for its effect, e.g. {@code memset(p, 0, SIZE)}. */
     record Eval(Span span, Expr.Call call) implements Stmt { }
@@ -35,7 +41,7 @@ public sealed interface Stmt {
     record Repeat(Span span, Expr count, Block body) implements Stmt { }
 
     /** {@code for var in from..to { ... }}: as C's {@code for (var = from; var < to; var++)}. */
-    record For(Span span, String var, Expr from, Expr to, Block body) implements Stmt { }
+    record For(Span span, String var, int slot, Expr from, Expr to, Block body) implements Stmt { }
 
     /** {@code if c1 { ... } else if c2 { ... } else { ... }}: the arms in order; {@code otherwise} may be null. */
     record If(Span span, List<Arm> arms, Block otherwise) implements Stmt {
