@@ -3,6 +3,7 @@ package org.mmsim.phys;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Packs a folio's reverse-map owner and index (folio-&gt;mapping, folio-&gt;index) into one int per frame, so that
@@ -31,10 +32,10 @@ final class FolioOwners {
      */
     private record Key(Object owner, long base) {
         @Override public boolean equals(Object o) {
-            return o instanceof Key k && base == k.base && owner.equals(k.owner);
+            return o instanceof Key k && base == k.base && Objects.equals(owner, k.owner);
         }
 
-        @Override public int hashCode() { return 31 * owner.hashCode() + Long.hashCode(base); }
+        @Override public int hashCode() { return 31 * Objects.hashCode(owner) + Long.hashCode(base); }
     }
 
     private Object[] owners = new Object[16];
