@@ -1,6 +1,7 @@
 package org.mmsim.difftest;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -66,7 +67,7 @@ final class Generator {
     }
 
     private static int[] with(int[] a, int extra) {
-        int[] b = java.util.Arrays.copyOf(a, a.length + 1);
+        int[] b = Arrays.copyOf(a, a.length + 1);
         b[a.length] = extra;
         return b;
     }

@@ -274,7 +274,8 @@ public final class Fault {
         // ptep_clear_flush, then install the new page.
         env.pte.getAndClearFullPtes(t, i, page, 1);
         arch.flushTlbPage(env.counters);
-        long npte = arch.pteMkwrite(arch.pteMkdirty(arch.pteMkyoung(arch.mkPte(fresh, v.prot(), v.isShared(), v.pkey()))));
+        long npte = arch.pteMkwrite(arch.pteMkdirty(arch.pteMkyoung(
+                arch.mkPte(fresh, v.prot(), v.isShared(), v.pkey()))));
         Rmap.addNewAnonPtes(phys, fresh, 1);
         phys.setFolioMapping(fresh, v.anonVma, v.pgoffOf(page));
         env.pte.setPtes(t, i, page, npte, 1);

@@ -93,6 +93,7 @@ public final class UserAccess {
         }
         return a;
     }
+
     /** The pfn that addr reaches with this access, faulting as needed; throws {@link Stop}. */
     public static long resolve(Mm mm, long addr, boolean write) {
         long pfn = resolvePfn(mm, addr, write);
