@@ -3,6 +3,7 @@ package org.mmsim.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
 
 import org.mmsim.mm.FeatureSet;
 import org.mmsim.mm.Madvise;
@@ -102,15 +103,8 @@ final class BulkPaths {
         // Zero-filled folios need no I/O (SWPOUT_ZERO) and are freed by reclaim; the unmap work is that of any data.
         // Each call takes tens of milliseconds, long enough to be preempted on a busy machine: thread CPU time.
         m.api.set("swap partition", Long.toString(2 * size));
-        t = bestOfTimed(() -> {
-            long q = m.touch(BASE, size, 0);
-            long ns = Machine.cpuTime(() -> Machine.ok(m.api.madvise(q, size, Uapi.MADV_PAGEOUT), "madvise(MADV_PAGEOUT)"));
-            if (!m.api.swapped(q) || !m.api.swapped(q + size - Machine.PAGE)) {
-                throw new IllegalStateException("MADV_PAGEOUT left pages resident: the swap device was not used");
-            }
-            Machine.ok(m.api.munmap(q, size), "munmap");
-            return ns;
-        }, budgetNs);
+        t = bestOfTimed(() -> swapOutRound(m, size, q -> Machine.cpuTime(
+                () -> Machine.ok(m.api.madvise(q, size, Uapi.MADV_PAGEOUT), "madvise(MADV_PAGEOUT)"))), budgetNs);
         out.add(new Row("pageout (swap-out unmap)", arch, k.toString(), ptes, (double) t / ptes,
                 "swap partition, zero-filled as seed 001; thread CPU time"));
 
@@ -118,17 +112,24 @@ final class BulkPaths {
         // (Madvise.pageoutTimingUnmap: the walk, slot allocation and swap-cache entry untimed; try_to_unmap of the
         // table's folios with their TLB flush accounting timed; writeout and freeing untimed). One pair of clock reads
         // per PTE table (32 folios): System.nanoTime (about 30 ns a read), as the thread CPU clock costs 0.7 us here.
-        t = bestOfTimed(() -> {
-            long q = m.touch(BASE, size, 0);
-            long ns = Madvise.pageoutTimingUnmap(m.api.mm(), q, size, System::nanoTime);
-            if (!m.api.swapped(q) || !m.api.swapped(q + size - Machine.PAGE)) {
-                throw new IllegalStateException("the pageout left pages resident: the swap device was not used");
-            }
-            Machine.ok(m.api.munmap(q, size), "munmap");
-            return ns;
-        }, budgetNs);
+        t = bestOfTimed(() -> swapOutRound(m, size, q -> Madvise.pageoutTimingUnmap(m.api.mm(), q, size, System::nanoTime)),
+                budgetNs);
         out.add(new Row("pageout: unmap step", arch, k.toString(), ptes, (double) t / ptes,
                 "try_to_unmap alone (same pageout, each PTE table's reclaim in phases)"));
         return out;
+    }
+
+    /**
+     * One swap-out round: fresh zero-filled memory (untimed), {@code pageout} of it, which returns the nanoseconds it
+     * timed, a check that the pages went to the swap device, and munmap (untimed) to free the slots again.
+     */
+    private static long swapOutRound(Machine m, long size, LongUnaryOperator pageout) {
+        long q = m.touch(BASE, size, 0);
+        long ns = pageout.applyAsLong(q);
+        if (!m.api.swapped(q) || !m.api.swapped(q + size - Machine.PAGE)) {
+            throw new IllegalStateException("the pageout left pages resident: the swap device was not used");
+        }
+        Machine.ok(m.api.munmap(q, size), "munmap");
+        return ns;
     }
 }
