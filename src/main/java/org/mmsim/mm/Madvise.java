@@ -68,7 +68,7 @@ public final class Madvise {
     }
 
     /**
-     * Bench-only (the swap-out unmap row of {@code mmsim bench} and its JMH benchmark): madvise(addr, len,
+     * Bench-only (the swap-out unmap step row of {@code mmsim bench} and PageoutTimingTest): madvise(addr, len,
      * MADV_PAGEOUT) of private anonymous memory inside one VMA, with each PTE table's reclaim in phases so that the
      * unmap step alone can be timed ({@link Vmscan#pageoutTimingUnmap}): the same events, page tables, swap state and
      * frames as the call. Returns the {@code clock}'s differences over the unmaps, summed (two reads per PTE table).
