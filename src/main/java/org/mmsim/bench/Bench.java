@@ -42,11 +42,14 @@ public final class Bench {
      */
     public record Options(boolean quick, Set<String> sections, long maxSize, long folio, List<String> bulkArches,
                           boolean inProcess, List<String> workloads, List<String> targets, int jvms, int warmRuns) {
-        /** Defaults: both architectures, everything measured in fresh JVMs, 3 JVMs and 3 warm runs (1 and 1 quick). */
+        /**
+         * Defaults: both architectures, everything measured in fresh JVMs, 5 JVMs (a cold run scatters by about 10 %:
+         * the median of 3 moved by that much from bench to bench) and 3 warm runs (1 and 1 quick).
+         */
         public Options(boolean quick, Set<String> sections, long maxSize, long folio) {
             this(quick, sections, maxSize, folio, List.of("x86_64", "arm64"), false,
                     Workloads.all().stream().map(Workloads.Workload::name).toList(), WorkloadTimes.TARGETS,
-                    quick ? 1 : 3, quick ? 1 : 3);
+                    quick ? 1 : 5, quick ? 1 : 3);
         }
     }
 

@@ -68,7 +68,7 @@ final class BenchCommand implements Callable<Integer> {
     private List<String> targets;
 
     @Option(names = "--jvms", paramLabel = "N",
-            description = "fresh JVMs per workload and target; cold = median of their first runs (default: 3, 1 with --quick)")
+            description = "fresh JVMs per workload and target; cold = median of their first runs (default: 5, 1 with --quick)")
     private Integer jvms;
 
     @Option(names = "--warm-runs", paramLabel = "N",
