@@ -15,6 +15,13 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 [ "$(uname -s)" = Linux ] || { echo "sweep-scaling: needs Linux (/proc/stat, taskset)" >&2; exit 2; }
 command -v taskset >/dev/null || { echo "sweep-scaling: needs taskset (util-linux)" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "sweep-scaling: needs python3 (to compare the CSV outputs)" >&2; exit 2; }
+for a in "$@"; do
+  case "$a" in -o | --out | --out=* | -o* | --format | --format=* | --shard | --shard=* | --jobs | --jobs=*)
+    echo "sweep-scaling: '$a' is the script's to choose (it writes CSV files of its own, sets --jobs, runs the whole grid)" >&2
+    exit 2 ;;
+  esac
+done
 mapfile -t cpus < <(taskset -pc $$ | sed 's/.*: //' | tr ',' '\n' | while IFS=- read -r a b; do seq "$a" "${b:-$a}"; done)
 [ "${#cpus[@]}" -ge 2 ] || { echo "sweep-scaling: needs 2 CPUs, this process may use ${#cpus[@]}" >&2; exit 2; }
 one="${cpus[0]}" two="${cpus[0]},${cpus[1]}"
