@@ -5,6 +5,8 @@ import static org.mmsim.mm.Errno.EFAULT;
 import static org.mmsim.mm.Errno.EINVAL;
 import static org.mmsim.mm.Errno.ENOMEM;
 
+import java.util.function.LongSupplier;
+
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Event;
 import org.mmsim.pgtable.PageTables;
@@ -74,7 +76,7 @@ public final class Madvise {
      * frames as the call. Returns the {@code clock}'s differences over the unmaps, summed (two reads per PTE table).
      * IllegalArgumentException for a range that is not page-aligned, not inside one VMA or one MADV_PAGEOUT refuses.
      */
-    public static long pageoutTimingUnmap(Mm mm, long addr, long len, java.util.function.LongSupplier clock) {
+    public static long pageoutTimingUnmap(Mm mm, long addr, long len, LongSupplier clock) {
         long end = addr + len;
         if ((addr & (PAGE - 1)) != 0 || (len & (PAGE - 1)) != 0 || len <= 0 || end < addr) {
             throw new IllegalArgumentException("not a page-aligned range");

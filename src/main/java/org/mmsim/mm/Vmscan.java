@@ -3,6 +3,7 @@ package org.mmsim.mm;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Event;
@@ -77,7 +78,7 @@ final class Vmscan {
      * outside that case is refused with IllegalStateException: a PMD-mapped THP, a lazy-free folio, a folio that finds
      * no free slots or cannot be unmapped.
      */
-    static long pageoutTimingUnmap(Mm mm, Vma v, long start, long end, java.util.function.LongSupplier clock) {
+    static long pageoutTimingUnmap(Mm mm, Vma v, long start, long end, LongSupplier clock) {
         MmEnv env = mm.env;
         if (v.shmem != null || v.isShared() || v.anonVma == null) throw new IllegalStateException("not private anonymous memory");
         long[] timed = {0};
@@ -96,9 +97,8 @@ final class Vmscan {
     }
 
     /** The reclaim of {@link #pageoutTimingUnmap} for one PTE table's folios: the clock's difference over the unmaps. */
-    private static long shrinkFolioListTimingUnmap(MmEnv env, FolioList list, java.util.function.LongSupplier clock) {
+    private static long shrinkFolioListTimingUnmap(MmEnv env, FolioList list, LongSupplier clock) {
         PhysMem phys = env.phys;
-        SwapCache sc = env.swap;
         for (int k = list.first; k < list.end; k++) {
             long head = list.heads[k];
             if (!phys.folioTest(head, PhysMem.PG_SWAPBACKED)) throw new IllegalStateException("a lazy-free folio");
@@ -116,16 +116,7 @@ final class Vmscan {
         }
         batch.flush(env);
         long t = clock.getAsLong() - t0;
-        while (!list.isEmpty()) {
-            long head = list.poll();
-            int nr = phys.folioNrPages(head);
-            if (phys.folioTest(head, PhysMem.PG_DIRTY)) {
-                phys.folioClear(head, PhysMem.PG_DIRTY);
-                if (!sc.writeOut(head)) continue;
-            }
-            if (sc.delete(head) == 0) phys.freeFolio(head);
-            env.counters.add(Event.PGRECLAIM, nr);
-        }
+        while (!list.isEmpty()) reclaimUnmapped(env, list.poll());
         return t;
     }
 
@@ -305,18 +296,29 @@ final class Vmscan {
                 env.counters.add(Event.PGRECLAIM, nr);
                 continue;
             }
-            if (phys.folioTest(head, PhysMem.PG_DIRTY)) {
-                batch.flushDirty(env); // no I/O while a stale TLB entry may still write to the folio
-                phys.folioClear(head, PhysMem.PG_DIRTY);
-                // pageout: written data goes to the device asynchronously and the folio is kept (in the swap
-                // cache) until a later reclaim pass; a zero-filled folio needs no I/O and, like a folio written
-                // to a synchronous device (zram), is freed now.
-                if (!sc.writeOut(head)) continue;
-            }
-            if (sc.delete(head) == 0) phys.freeFolio(head);
-            env.counters.add(Event.PGRECLAIM, nr);
+            // no I/O while a stale TLB entry may still write to the folio
+            if (phys.folioTest(head, PhysMem.PG_DIRTY)) batch.flushDirty(env);
+            reclaimUnmapped(env, head);
         }
         batch.flush(env); // try_to_unmap_flush before the folios are freed
+    }
+
+    /**
+     * The end of shrink_folio_list for a swap-cache folio nothing maps any more: a dirty one is written out (pageout:
+     * written data goes to the device asynchronously and the folio is kept in the swap cache until a later reclaim
+     * pass; a zero-filled folio needs no I/O and, like a folio written to a synchronous device such as zram, goes on);
+     * then it leaves the swap cache and is freed.
+     */
+    private static void reclaimUnmapped(MmEnv env, long head) {
+        PhysMem phys = env.phys;
+        SwapCache sc = env.swap;
+        if (phys.folioTest(head, PhysMem.PG_DIRTY)) {
+            phys.folioClear(head, PhysMem.PG_DIRTY);
+            if (!sc.writeOut(head)) return;
+        }
+        int nr = phys.folioNrPages(head);
+        if (sc.delete(head) == 0) phys.freeFolio(head);
+        env.counters.add(Event.PGRECLAIM, nr);
     }
 
     /**
