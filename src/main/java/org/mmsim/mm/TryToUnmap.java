@@ -245,21 +245,8 @@ final class TryToUnmap {
         for (int r = 0, k = 0; r < nRuns; r++) {
             int len = runs[r];
             boolean exclusive = firstExclusive ^ (r & 1) != 0;
-            boolean failed;
-            if (env.inject.failsAny(FaultInjection.Kind.SWAP_DUP_FAIL, len)) {
-                env.counters.inc(Event.SWAP_DUP);
-                failed = true;
-            } else {
-                sc.dup(off0 + k, len);
-                failed = env.inject.fails(FaultInjection.Kind.ARCH_UNMAP_FAIL);
-                if (!failed && exclusive) {
-                    // folio_try_share_anon_rmap_ptes: refused when the folio may be DMA-pinned.
-                    env.counters.inc(Event.ANON_SHARE);
-                    failed = env.inject.fails(FaultInjection.Kind.FOLIO_PINNED);
-                    if (!failed) for (int j = k; j < k + len; j++) phys.setPageAnonExclusive(pfn + j, false);
-                }
-                if (failed) sc.put(off0 + k, len);
-            }
+            boolean failed = !takeSubBatch(env, off0 + k, len, exclusive);
+            if (!failed && exclusive) for (int j = k; j < k + len; j++) phys.setPageAnonExclusive(pfn + j, false);
             if (failed) {
                 if (env.plantedSubBatchRestoreBug) {
                     // Seed 001 v3: only the failing sub-batch is put back; earlier sub-batches keep their swap
@@ -279,10 +266,7 @@ final class TryToUnmap {
         // Every fallible step passed: the swap PTEs, one write per sub-batch of equal exclusivity.
         for (int r = 0, k = 0; r < nRuns; r++) {
             int len = runs[r];
-            long swp = arch.swpEntryPte(SwapDevice.TYPE, off0 + k);
-            if (firstExclusive ^ (r & 1) != 0) swp = arch.swpMkExclusive(swp);
-            if (arch.pteSoftDirty(pteval)) swp = arch.swpMksoftDirty(swp);
-            env.pte.setSwapPtes(t, i + k, swp, len);
+            env.pte.setSwapPtes(t, i + k, swapPte(arch, off0 + k, firstExclusive ^ (r & 1) != 0, pteval), len);
             k += len;
         }
         mm.anonRss -= nr;
@@ -299,33 +283,44 @@ final class TryToUnmap {
     private static boolean swapbackedOneRun(Mm mm, long[] t, int i, long addr, long head, long pfn, long pteval, int nr,
             long off0, boolean exclusive) {
         MmEnv env = mm.env;
-        Arch arch = env.arch;
-        SwapCache sc = env.swap;
-        boolean failed;
-        if (env.inject.failsAny(FaultInjection.Kind.SWAP_DUP_FAIL, nr)) {
-            env.counters.inc(Event.SWAP_DUP);
-            failed = true;
-        } else {
-            sc.dup(off0, nr);
-            failed = env.inject.fails(FaultInjection.Kind.ARCH_UNMAP_FAIL);
-            if (!failed && exclusive) {
-                // folio_try_share_anon_rmap_ptes: refused when the folio may be DMA-pinned.
-                env.counters.inc(Event.ANON_SHARE);
-                failed = env.inject.fails(FaultInjection.Kind.FOLIO_PINNED);
-            }
-            if (failed) sc.put(off0, nr);
-        }
-        if (failed) {
+        if (!takeSubBatch(env, off0, nr, exclusive)) {
             env.pte.setPtes(t, i, addr, pteval, nr);
             return false;
         }
-        long swp = arch.swpEntryPte(SwapDevice.TYPE, off0);
-        if (exclusive) swp = arch.swpMkExclusive(swp);
-        if (arch.pteSoftDirty(pteval)) swp = arch.swpMksoftDirty(swp);
-        env.pte.setSwapPtes(t, i, swp, nr);
+        env.pte.setSwapPtes(t, i, swapPte(env.arch, off0, exclusive, pteval), nr);
         mm.anonRss -= nr;
         mm.swapEnts += nr;
         Rmap.removeSharedPtes(env.phys, head, pfn, nr, exclusive);
         return true;
+    }
+
+    /**
+     * The fallible steps of one sub-batch of {@code len} pages of equal exclusivity from slot {@code off}: the swap
+     * references (folio_dup_swap), arch_unmap_one and, for exclusive pages, the pin check of
+     * folio_try_share_anon_rmap_ptes; when one fails, the references taken are dropped again. True if all passed
+     * (the caller shares the pages' exclusivity when it takes effect).
+     */
+    private static boolean takeSubBatch(MmEnv env, long off, int len, boolean exclusive) {
+        if (env.inject.failsAny(FaultInjection.Kind.SWAP_DUP_FAIL, len)) {
+            env.counters.inc(Event.SWAP_DUP);
+            return false;
+        }
+        env.swap.dup(off, len);
+        boolean failed = env.inject.fails(FaultInjection.Kind.ARCH_UNMAP_FAIL);
+        if (!failed && exclusive) {
+            // folio_try_share_anon_rmap_ptes: refused when the folio may be DMA-pinned.
+            env.counters.inc(Event.ANON_SHARE);
+            failed = env.inject.fails(FaultInjection.Kind.FOLIO_PINNED);
+        }
+        if (failed) env.swap.put(off, len);
+        return !failed;
+    }
+
+    /** The swap PTE of slot {@code off} for a page unmapped from {@code pteval}: exclusive, soft-dirty carried over. */
+    private static long swapPte(Arch arch, long off, boolean exclusive, long pteval) {
+        long swp = arch.swpEntryPte(SwapDevice.TYPE, off);
+        if (exclusive) swp = arch.swpMkExclusive(swp);
+        if (arch.pteSoftDirty(pteval)) swp = arch.swpMksoftDirty(swp);
+        return swp;
     }
 }
