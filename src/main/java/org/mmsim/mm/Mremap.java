@@ -476,9 +476,9 @@ public final class Mremap {
         Counters c = env.counters;
         boolean batching = env.has(Feature.MREMAP_PTE_BATCH);
         boolean hint = env.has(Feature.MREMAP_BATCH_HINT);
-        // Without contpte, a present entry moves alone unless folio batches are looked up (batching without the
-        // hint): such entries move as runs, with the counts of one step per entry.
-        boolean singleRuns = !arch.hasContpte() && (!batching || hint);
+        // A present entry moves alone unless folio batches are looked up (batching without the hint) or, on arm64,
+        // it is in a valid contpte block: such entries move as runs, with the counts of one step per entry.
+        boolean singleRuns = !batching || hint;
         boolean softDirty = arch.hasSoftDirty();
         lockPair(c, oldT, newT);
         int oi = PageTables.pteIndex(oldAddr);
@@ -493,7 +493,8 @@ public final class Mremap {
                 continue;
             }
             if (singleRuns) {
-                nr = ops.moveSinglePtes(oldT, oi + k, newT, ni + k, n - k, softDirty);
+                nr = ops.moveSinglePtes(oldT, oi + k, newT, ni + k, newAddr + ((long) k << Arch.PAGE_SHIFT), n - k,
+                        softDirty);
                 if (nr > 0) {
                     forceFlush = true;
                     c.add(Event.PTE_MOVE, nr);

@@ -215,21 +215,35 @@ public final class PteOps {
     }
 
     /**
-     * The single-entry steps of move_ptes over a run of present entries, for an architecture without contpte (where
-     * a present entry that does not start a folio batch moves alone): for each entry, the ptep_get read,
-     * get_and_clear_full_ptes of one entry and set_ptes of one entry at {@code dst[di + k]}, the value made
-     * soft-dirty when {@code softDirty} (move_soft_dirty_pte). Stops before the first entry that is not present or
-     * whose destination is not none, after at most {@code max}. Returns the entries moved; the events are those
-     * of the single-entry calls, added once for the run.
+     * The single-entry steps of move_ptes over a run of present entries that each move alone: for each entry, the
+     * ptep_get read, get_and_clear_full_ptes of one entry and set_ptes of one entry at {@code dst[dstAddr]}, the
+     * value made soft-dirty when {@code softDirty} (move_soft_dirty_pte). Stops before the first entry that is not
+     * present or whose destination is not none, after at most {@code max}; on arm64 also before a valid cont entry
+     * (its block moves as a batch or is unfolded). The arm64 single-entry steps are all there: an entry that is not
+     * a valid cont entry is read raw and cleared without an unfold, its destination (none) needs no unfold, the
+     * value written is non-cont, and the write of the last entry of an aligned block tries to fold that block
+     * (contpte_try_fold, with its own counts). Returns the entries moved; the events of the single-entry calls are
+     * added once for the run.
      */
-    public int moveSinglePtes(long[] src, int si, long[] dst, int di, int max, boolean softDirty) {
-        if (contpte) throw new IllegalStateException("moveSinglePtes is for architectures without contpte");
+    public int moveSinglePtes(long[] src, int si, long[] dst, int di, long dstAddr, int max, boolean softDirty) {
         int k = 0;
-        for (; k < max; k++) {
-            long pte = src[si + k];
-            if (!arch.ptePresent(pte) || dst[di + k] != 0) break;
-            src[si + k] = 0;
-            dst[di + k] = softDirty ? arch.pteMksoftDirty(pte) : pte;
+        if (!contpte) {
+            for (; k < max; k++) {
+                long pte = src[si + k];
+                if (!arch.ptePresent(pte) || dst[di + k] != 0) break;
+                src[si + k] = 0;
+                dst[di + k] = softDirty ? arch.pteMksoftDirty(pte) : pte;
+            }
+        } else {
+            int mask = contPtes - 1;
+            for (; k < max; k++) {
+                long pte = src[si + k];
+                if (!arch.ptePresent(pte) || (arch.pteValid(pte) && arch.pteCont(pte)) || dst[di + k] != 0) break;
+                src[si + k] = 0;
+                long v = arch.pteMknoncont(softDirty ? arch.pteMksoftDirty(pte) : pte);
+                dst[di + k] = v;
+                if (((di + k) & mask) == mask) tryFold(dst, di + k, dstAddr + ((long) k << Arch.PAGE_SHIFT), v);
+            }
         }
         c.add(Event.PTE_READ, k);
         c.add(Event.PTE_CLEAR_SINGLE, k);
