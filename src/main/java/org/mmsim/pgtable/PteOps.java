@@ -513,9 +513,9 @@ public final class PteOps {
         long pfn = arch.ptePfn(pte);
         if ((pfn & mask) != mask) return;
         long basePfn = pfn - mask;
-        if (!phys.isInUse(basePfn)) return;
+        // the folio's size first: it rules out an order-0 page (the common case) with one metadata read
         long head = phys.folioHead(pfn);
-        if (phys.folioHead(basePfn) != head || phys.folioNrPages(head) < contPtes) return;
+        if (phys.folioNrPages(head) < contPtes || phys.folioHead(basePfn) != head || !phys.isInUse(head)) return;
         int base = i - mask;
         long expected = arch.pteMkold(arch.pteMkclean(arch.pteWithPfn(pte, basePfn)));
         for (int j = 0; j < contPtes; j++) {
