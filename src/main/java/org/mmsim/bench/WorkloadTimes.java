@@ -159,7 +159,7 @@ final class WorkloadTimes {
         FeatureSet patched = FeatureSet.patched();
         for (Workloads.Workload w : workloads) {
             Script s = w.script();
-            Map<String, Long> params = quick ? w.quick() : Map.of();
+            Map<String, Long> params = quick ? w.quick() : w.full();
             Map<String, Long> took = Map.of();
             Map<String, Sample> byTarget = new LinkedHashMap<>();
             for (String t : targets) {
