@@ -11,9 +11,11 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 
 #define PG 4096UL
 #define RW (PROT_READ | PROT_WRITE)
+#define M2 (2UL << 20)
 
 static long status_kb(const char *key) {
 	FILE *f = fopen("/proc/self/status", "r");
@@ -127,15 +129,61 @@ static void locked_neighbours(char *out) {
 	sprintf(out, "parent %d VMAs, child %d VMAs", parent, shared[0]);
 }
 
+/* A shared anon mapping grown by mremap(MAYMOVE) from 1 to 3 pages: a child touches page 1 (past i_size). */
+static void shmem_beyond_size(char *out) {
+	char *s = mmap(NULL, PG, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *g = mremap(s, PG, 3 * PG, MREMAP_MAYMOVE);
+	int st[2];
+	for (int w = 0; w < 2; w++) {
+		pid_t k = fork();
+		if (k == 0) {
+			if (w) g[PG] = 1; else { volatile char c = g[PG]; (void)c; }
+			_exit(0);
+		}
+		waitpid(k, &st[w], 0);
+	}
+	sprintf(out, "read: %s; write: %s", WIFSIGNALED(st[0]) ? strsignal(WTERMSIG(st[0])) : "no signal",
+		WIFSIGNALED(st[1]) ? strsignal(WTERMSIG(st[1])) : "no signal");
+}
+
+/* Which of the 64 pages of a 2M-aligned shared anon mapping are mapped (pagemap bit 63) after it was written,
+ * zapped with MADV_DONTNEED and read once at page 21. */
+static void shmem_fault_around(char *out) {
+	char *r = mmap(NULL, 4 * M2, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *a = (char *)(((unsigned long)r + M2 - 1) & ~(M2 - 1));
+	char *s = mmap(a, 64 * PG, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	memset(s, 5, 64 * PG);
+	madvise(s, 64 * PG, MADV_DONTNEED);
+	volatile char c = s[21 * PG];
+	(void)c;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	int first = -1, last = -1, n = 0;
+	for (int i = 0; i < 64; i++) {
+		unsigned long long e = 0;
+		if (pread(fd, &e, 8, ((unsigned long)s / PG + i) * 8) == 8 && (e >> 63)) {
+			if (first < 0) first = i;
+			last = i;
+			n++;
+		}
+	}
+	close(fd);
+	sprintf(out, "%d pages mapped: pages %d..%d", n, first, last);
+	munmap(r, 4 * M2);
+}
+
 int main(void) {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	printf("### fork and shared anonymous memory (default THP settings)\n");
 	printf("| question | observed |\n|---|---|\n");
 	row("read fault on an untouched MAP_SHARED\\|MAP_ANONYMOUS page", shmem_read_fault);
-	row("shared anon mapping grown in place by mremap, access beyond the original size", shmem_grow);
+	row("4-page shared anon mapping cut to 1 page by munmap and grown back in place by mremap, access to pages 1-2 "
+	    "(within the object)", shmem_grow);
 	row("mremap(old_len 0, MAYMOVE) of a shared anon mapping", shmem_dup);
 	row("mremap(old_len 0, MAYMOVE) of a private anon mapping", private_dup);
 	row("fork, parent writes, child reads; WIPEONFORK and DONTFORK", cow);
 	row("MAP_LOCKED PROT_READ VMA next to an identical unlocked one, then fork", locked_neighbours);
+	row("shared anon mapping grown by mremap(MAYMOVE) from 1 to 3 pages, access to page 1 (past the object's size)",
+	    shmem_beyond_size);
+	row("64-page shared anon mapping at a 2M boundary, written, MADV_DONTNEED, one read at page 21", shmem_fault_around);
 	return 0;
 }

@@ -45,6 +45,7 @@ public abstract sealed class Arch permits X86_64, Arm64 {
      * @param taskSize       highest user address + 1 (TASK_SIZE)
      * @param contPtes       entries in one contpte block, 1 where there is none
      * @param defersReclaimFlush see {@link #defersReclaimFlush()}
+     * @param oldPrefault    see {@link #wantsOldPrefaultedPte()}
      * @param present        bits of which any makes an entry present (including PROT_NONE entries)
      * @param valid          the bit the MMU uses (clear in a PROT_NONE entry)
      * @param pfnMask        bits of the pfn, in place (pfn &lt;&lt; PAGE_SHIFT)
@@ -78,7 +79,7 @@ public abstract sealed class Arch permits X86_64, Arm64 {
      * @param rangeTlbi      true: range invalidation instructions (arm64 FEAT_TLBIRANGE); false: one per page
      * @param pkeyMask       the entry bits of the protection key (x86 _PAGE_PKEY_MASK, arm64 PTE_PO_IDX_MASK)
      */
-    record Encoding(String name, long taskSize, int contPtes, boolean defersReclaimFlush,
+    record Encoding(String name, long taskSize, int contPtes, boolean defersReclaimFlush, boolean oldPrefault,
                     long present, long valid, long pfnMask, long write, long rdonly, long dirty, long hwDirtySet,
                     long young, long softDirty, long special, long uffdWp, long cont, long noExec, long user,
                     long modifyKeep, long[] protBits, long flushOnChange, long flushOnClear,
@@ -94,6 +95,7 @@ public abstract sealed class Arch permits X86_64, Arm64 {
     private final long taskSize;
     private final int contPtes;
     private final boolean defersReclaimFlush;
+    private final boolean oldPrefault;
     private final long present;
     private final long valid;
     private final long pfnMask;
@@ -132,6 +134,7 @@ public abstract sealed class Arch permits X86_64, Arm64 {
         taskSize = e.taskSize();
         contPtes = e.contPtes();
         defersReclaimFlush = e.defersReclaimFlush();
+        oldPrefault = e.oldPrefault();
         present = e.present();
         valid = e.valid();
         pfnMask = e.pfnMask();
@@ -419,6 +422,13 @@ public abstract sealed class Arch permits X86_64, Arm64 {
      * so it flushes page by page as it unmaps.
      */
     public final boolean defersReclaimFlush() { return defersReclaimFlush; }
+
+    /**
+     * arch_wants_old_prefaulted_pte: entries that fault-around maps for pages other than the faulting one are made
+     * old, so that the hardware access flag tells which of them are used (arm64 with the hardware access flag);
+     * elsewhere they are young like the faulting page's.
+     */
+    public final boolean wantsOldPrefaultedPte() { return oldPrefault; }
 
     /**
      * arch_tlbbatch_add_pending on arm64 (__flush_tlb_range_nosync): the invalidates of a range, issued without the

@@ -48,7 +48,7 @@ public final class Arm64 extends Arch {
     static final long MAX_TLBI_RANGE_PAGES = 32L << 16;
 
     Arm64() {
-        super(new Encoding("arm64", 1L << 48, CONT_PTES, true,
+        super(new Encoding("arm64", 1L << 48, CONT_PTES, true, true,
                 VALID | PRESENT_INVALID, VALID, PFN_MASK, WRITE, RDONLY, DIRTY, 0,
                 AF, 0, SPECIAL, UFFD_WP, CONT, UXN, USER,
                 ~MODIFY_MASK, protectionMap(Arm64::protBits), ~SWBITS, 0,

@@ -60,7 +60,7 @@ public enum Event {
     FAULT_WP_COPY,
     /** Access fault that only set the accessed/dirty bits. */
     FAULT_SPURIOUS,
-    /** A user access that got SIGSEGV. */
+    /** A user access that got SIGSEGV (or SIGBUS: a shared mapping beyond the end of its object). */
     FAULT_SIGSEGV,
     /** PMD mapping split into PTEs. */
     THP_SPLIT_PMD,

@@ -47,7 +47,7 @@ public final class X86_64 extends Arch {
     static final long SINGLE_PAGE_FLUSH_CEILING = 33;
 
     X86_64() {
-        super(new Encoding("x86_64", (1L << 47) - PAGE_SIZE, 1, false,
+        super(new Encoding("x86_64", (1L << 47) - PAGE_SIZE, 1, false, false,
                 P | PROTNONE, P, PFN_MASK, RW, 0, D, D,
                 A, SOFT_DIRTY, SPECIAL, UFFD_WP, 0, NX, USER,
                 CHG_MASK, protectionMap(org.mmsim.arch.X86_64::protBits), PFN_MASK | FLUSH_ON_CHANGE, FLUSH_ON_CLEAR & ~A,

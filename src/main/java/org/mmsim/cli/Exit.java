@@ -6,7 +6,7 @@ public final class Exit {
 
     /** Everything held. */
     public static final int OK = 0;
-    /** An expect failed, an unexpected SIGSEGV stopped the script, or the model broke an invariant. */
+    /** An expect failed, an unexpected SIGSEGV or SIGBUS stopped the script, or the model broke an invariant. */
     public static final int FAILED = 1;
     /** Bad command line, unreadable or invalid script, or a script runtime error. */
     public static final int USAGE = 2;

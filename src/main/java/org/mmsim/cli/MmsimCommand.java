@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:every expect held",
-            "1:an expect failed, an unexpected SIGSEGV, or an invariant violation",
+            "1:an expect failed, an unexpected SIGSEGV or SIGBUS, or an invariant violation",
             "2:bad usage, unreadable or invalid script, or a script runtime error",
             "3:the environment cannot run the request",
             "70:internal error (set MMSIM_DEBUG=1 for a stack trace)"})

@@ -122,12 +122,12 @@ sealed interface Op {
         public String call(Window w) { return "set " + key + " = " + value; }
     }
 
-    /** A user access: a SIGSEGV is part of the outcome. */
+    /** A user access: a SIGSEGV or SIGBUS is part of the outcome. */
     private static Outcome access(java.util.function.LongSupplier body) {
         try {
             return Outcome.value(body.getAsLong());
         } catch (Segfault f) {
-            return Outcome.fault(f.addr());
+            return Outcome.fault(f.addr(), f.bus());
         } catch (RuntimeException e) {
             return Outcome.thrown(e);
         }

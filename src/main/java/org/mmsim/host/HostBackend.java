@@ -296,9 +296,13 @@ public final class HostBackend implements MemoryApi {
 
     // ---- user accesses ----
 
+    /** What {@link #reach} puts in its refusal slot when the stop is a SIGBUS rather than a refusal. */
+    private static final String BUS = "SIGBUS";
+
     /**
      * How far an access of [h, h+len) can go: the first host address it may not touch, or h+len. Sets
-     * {@code refusal} when the stop is memory the script does not own rather than a SIGSEGV.
+     * {@code refusal} when the stop is memory the script does not own rather than a SIGSEGV, or to {@link #BUS} when
+     * it is a page of a shared mapping beyond the end of its object (SIGBUS: shmem_fault's i_size check).
      */
     private long reach(String call, long h, long len, boolean write, String[] refusal) {
         long end = h + len;
@@ -323,8 +327,8 @@ public final class HostBackend implements MemoryApi {
             if (v.shared()) {
                 long limit = sharedObjectEnd(v);
                 if (Long.compareUnsigned(limit, stop) < 0) {
-                    refusal[0] = String.format("%s: 0x%x lies beyond the end of the shared memory object (a real "
-                            + "program would get SIGBUS); the host backend stops there", call, script(limit));
+                    // the page at limit would raise SIGBUS: the access stops there without touching it
+                    refusal[0] = BUS;
                     return Long.compareUnsigned(limit, a) > 0 ? limit : a;
                 }
             }
@@ -355,6 +359,7 @@ public final class HostBackend implements MemoryApi {
 
     private void stop(long h, long limit, long len, boolean write, String[] refusal) {
         if (limit == h + len) return;
+        if (refusal[0] == BUS) throw new Segfault(script(limit), write, true);
         if (refusal[0] != null) throw new HostRefusal(refusal[0], false);
         throw new Segfault(script(limit), write);
     }

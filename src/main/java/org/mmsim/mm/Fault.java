@@ -18,6 +18,8 @@ public final class Fault {
     public static final int SIGSEGV = 1;
     /** No memory: the process would be OOM-killed. */
     public static final int OOM = 2;
+    /** A shared mapping's page beyond the end of its object (shmem_get_folio's i_size check): SIGBUS. */
+    public static final int SIGBUS = 3;
 
     /** handle_mm_fault for a user access at addr. */
     public static int handle(Mm mm, long addr, boolean write) {

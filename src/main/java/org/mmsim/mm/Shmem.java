@@ -7,6 +7,7 @@ import java.util.function.BiConsumer;
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Event;
 import org.mmsim.pgtable.PageTables;
+import org.mmsim.pgtable.PteOps;
 import org.mmsim.pgtable.TlbGather;
 import org.mmsim.phys.PhysMem;
 
@@ -120,9 +121,9 @@ public final class Shmem {
     /**
      * The fault path of a shmem VMA: write to a read-only entry (wp_page_shared: make it writable, never copy),
      * access-bit faults, and a not-present page (shmem_fault: find or allocate the folio; finish_fault: map it,
-     * the whole folio when it fits, by one PMD when it is PMD-sized and aligned). A mapping grown by mremap
-     * beyond the original size faults the extra pages into the same object without a signal: the live 6.18
-     * kernel does so (docs/kernel-oracle.md), so the model has no i_size check here.
+     * the whole folio when it fits, by one PMD when it is PMD-sized and aligned), a read fault first mapping the
+     * cached pages around it ({@link #faultAround}). A page beyond the object's size, which a mapping grown by
+     * mremap covers, is SIGBUS (shmem_get_folio's i_size check; the live 6.18 kernel, docs/kernel-oracle.md).
      */
     static int fault(Mm mm, Vma v, long addr, boolean write) {
         MmEnv env = mm.env;
@@ -158,6 +159,11 @@ public final class Shmem {
             }
         }
         long index = v.pgoffOf(page);
+        if (!write && s.faultAround(mm, v, m, mi, page, index)) {
+            env.counters.inc(Event.FAULT_SHMEM);
+            return Fault.OK;
+        }
+        if (index >= s.sizePages) return Fault.SIGBUS;
         long pfn = s.lookup(env.phys, index);
         if (pfn < 0) {
             long head = s.allocAndAdd(env, v, addr, index);
@@ -166,6 +172,94 @@ public final class Shmem {
         }
         env.counters.inc(Event.FAULT_SHMEM);
         return finishFault(mm, v, m, mi, page, pfn, write);
+    }
+
+    /** fault_around_bytes at its default (64 KiB), in pages: how many pages a read fault tries to map around it. */
+    static final int FAULT_AROUND_PAGES = 16;
+
+    /**
+     * do_read_fault's fault-around (do_fault_around, then shmem's map_pages, filemap_map_pages) for a read fault at
+     * {@code page} (page index {@code index}) whose entry is none: the pages of the page cache in a window of
+     * {@link #FAULT_AROUND_PAGES} pages are mapped where their entries are none. The window starts at the aligned
+     * block of that many pages around the fault, or at the VMA's start if that is higher, and is cut at the VMA's
+     * end, the PTE table's end and i_size. The first folio found is mapped by one PMD if it is PMD-sized and the PMD is
+     * empty (do_set_pmd); a large folio that lies wholly inside the VMA and one PTE table is mapped whole, also
+     * beyond the window, else only its pages inside the window; each run of none entries of one folio is one
+     * set_ptes, whose entries are old on an architecture that wants prefaulted entries old, unless the run holds the
+     * faulting page. Returns true if the faulting page was mapped (the fault is then done); otherwise the caller
+     * goes on with shmem_fault, as the kernel does.
+     */
+    private boolean faultAround(Mm mm, Vma v, long[] m, int mi, long page, long index) {
+        MmEnv env = mm.env;
+        int pteOff = PageTables.pteIndex(page);
+        long vmaOff = index - v.pgoff;
+        long from = Math.max(pteOff & ~(FAULT_AROUND_PAGES - 1), pteOff - Math.min(pteOff, vmaOff));
+        long to = Math.min(Math.min(from + FAULT_AROUND_PAGES, Arch.PTRS_PER_TABLE), pteOff + v.pages() - vmaOff) - 1;
+        long startPg = index + from - pteOff;
+        long endPg = Math.min(index + to - pteOff, sizePages - 1);
+        if (endPg < startPg) return false;
+        PhysMem phys = env.phys;
+        Map.Entry<Long, Long> e = cache.floorEntry(startPg);
+        if (e == null || e.getKey() + phys.folioNrPages(e.getValue()) <= startPg) e = cache.higherEntry(startPg);
+        if (e == null || e.getKey() > endPg) return false;
+        if (m[mi] == 0 && phys.folioNrPages(e.getValue()) == Arch.PTRS_PER_TABLE
+                && mapPmd(mm, v, m, mi, v.start + ((e.getKey() - v.pgoff) << Arch.PAGE_SHIFT), e.getValue(), false)) {
+            return true;
+        }
+        long[] t = mm.pt.pteTable(page, true);
+        env.counters.inc(Event.PTL_LOCK);
+        boolean mapped = false;
+        for (; e != null && e.getKey() <= endPg; e = cache.higherEntry(e.getKey())) {
+            long first = e.getKey();
+            long head = e.getValue();
+            int nr = phys.folioNrPages(head);
+            long lo = Math.max(first, startPg);
+            long hi = Math.min(first + nr - 1, endPg);
+            if (nr > 1) {
+                // 6.18 maps a large folio whole where it lies inside the VMA and one PTE table
+                long addr0 = v.start + ((first - v.pgoff) << Arch.PAGE_SHIFT);
+                if (first >= v.pgoff && first + nr <= v.pgoff + v.pages()
+                        && (addr0 >>> Arch.PMD_SHIFT) == ((addr0 + ((long) nr << Arch.PAGE_SHIFT) - 1) >>> Arch.PMD_SHIFT)) {
+                    lo = first;
+                    hi = first + nr - 1;
+                }
+            }
+            mapped |= mapCachedRun(mm, v, t, page, head, first, lo, hi);
+        }
+        return mapped;
+    }
+
+    /**
+     * filemap_map_folio_range over page indexes [lo, hi] of the folio at {@code first} (head {@code head}): each run of
+     * none entries is one set_pte_range; entries that are not none are left alone. Returns true if the page at
+     * {@code faultPage} was mapped.
+     */
+    private boolean mapCachedRun(Mm mm, Vma v, long[] t, long faultPage, long head, long first, long lo, long hi) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        PteOps ops = env.pte;
+        boolean mapped = false;
+        long pg = lo;
+        while (pg <= hi) {
+            long addr = v.start + ((pg - v.pgoff) << Arch.PAGE_SHIFT);
+            int i = PageTables.pteIndex(addr);
+            if (ops.ptepGetRaw(t, i) != 0) {
+                pg++;
+                continue;
+            }
+            int n = 1;
+            while (pg + n <= hi && ops.ptepGetRaw(t, i + n) == 0) n++;
+            long pfn = head + (pg - first);
+            boolean holdsFault = faultPage >= addr && faultPage < addr + ((long) n << Arch.PAGE_SHIFT);
+            long entry = arch.mkPte(pfn, v.prot(), true, v.pkey());
+            entry = holdsFault || !arch.wantsOldPrefaultedPte() ? arch.pteMkyoung(entry) : arch.pteMkold(entry);
+            Rmap.addAnonPtes(env.phys, pfn, n);
+            ops.setPtes(t, i, addr, entry, n);
+            mm.shmemRss += n;
+            mapped |= holdsFault;
+            pg += n;
+        }
+        return mapped;
     }
 
     /** shmem_alloc_and_add_folio: the highest allowed, suitable order whose index range is empty; zeroed, cached. */
@@ -247,6 +341,29 @@ public final class Shmem {
     }
 
     /**
+     * do_set_pmd for the PMD-sized folio {@code head} whose first page belongs at {@code folioAddr} in the VMA, the PMD
+     * entry {@code m[mi]} being empty: maps it by one PMD if that address is PMD-aligned and the VMA covers the whole
+     * PMD range (thp_vma_suitable_order) and has no VM_NOHUGEPAGE. Returns false if it does not apply.
+     */
+    private static boolean mapPmd(Mm mm, Vma v, long[] m, int mi, long folioAddr, long head, boolean write) {
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        if ((folioAddr & (Arch.PMD_SIZE - 1)) != 0 || folioAddr < v.start || folioAddr + Arch.PMD_SIZE > v.end
+                || v.has(VmFlags.VM_NOHUGEPAGE)) {
+            return false;
+        }
+        long entry = arch.pteMkyoung(arch.mkPte(head, v.prot(), true, v.pkey()));
+        if (write) entry = arch.pteMkwrite(arch.pteMkdirty(entry));
+        env.counters.inc(Event.PTL_LOCK);
+        m[mi] = arch.pteToHugePmd(entry);
+        env.counters.inc(Event.PTE_WRITE);
+        env.phys.entireMapcountAdd(head, 1);
+        env.phys.refAdd(head, 1);
+        mm.shmemRss += 512;
+        return true;
+    }
+
+    /**
      * finish_fault: a PMD-sized folio whose first page belongs at a PMD-aligned address of the VMA is mapped by
      * one PMD (do_set_pmd) when the PMD is empty; a large folio that lies wholly inside the VMA and the PTE table
      * with all its PTEs empty is mapped whole by one set_ptes; otherwise only the faulting page.
@@ -260,15 +377,7 @@ public final class Shmem {
         int idx = (int) (pfn - head);
         long entry = arch.pteMkyoung(arch.mkPte(head, v.prot(), true, v.pkey()));
         if (write) entry = arch.pteMkwrite(arch.pteMkdirty(entry));
-        long haddr = page & ~(Arch.PMD_SIZE - 1);
-        if (m[mi] == 0 && nr == 512 && page - ((long) idx << Arch.PAGE_SHIFT) == haddr
-                && haddr >= v.start && haddr + Arch.PMD_SIZE <= v.end && !v.has(VmFlags.VM_NOHUGEPAGE)) {
-            env.counters.inc(Event.PTL_LOCK);
-            m[mi] = arch.pteToHugePmd(entry);
-            env.counters.inc(Event.PTE_WRITE);
-            phys.entireMapcountAdd(head, 1);
-            phys.refAdd(head, 1);
-            mm.shmemRss += 512;
+        if (m[mi] == 0 && nr == 512 && mapPmd(mm, v, m, mi, page - ((long) idx << Arch.PAGE_SHIFT), head, write)) {
             return Fault.OK;
         }
         long[] t = mm.pt.pteTable(page, true);

@@ -6,7 +6,7 @@ import org.mmsim.pgtable.PageTables;
 /**
  * User-space loads and stores as the MMU performs them: a page whose PTE (or PMD) allows the access is used
  * directly, the hardware setting the accessed and dirty bits; otherwise the fault handler runs and the access is
- * retried. A fault the kernel answers with SIGSEGV ends the access at that page.
+ * retried. A fault the kernel answers with SIGSEGV or SIGBUS ends the access at that page.
  */
 public final class UserAccess {
     private UserAccess() {}
@@ -32,7 +32,8 @@ public final class UserAccess {
 
     /**
      * Accesses [addr, addr+len) page by page, faulting as needed, and gives each page to the visitor. Throws
-     * {@link Stop} with {@link Fault#SIGSEGV} or {@link Fault#OOM} at the first page that cannot be accessed.
+     * {@link Stop} with {@link Fault#SIGSEGV}, {@link Fault#SIGBUS} or {@link Fault#OOM} at the first page that cannot
+     * be accessed.
      */
     public static void access(Mm mm, long addr, long len, boolean write, PageVisitor v) {
         long a = addr;

@@ -6,7 +6,7 @@ package org.mmsim.workload;
  * and leaves the error in {@link #errno()}; addresses are user virtual addresses.
  *
  * <p>User memory accesses ({@code memset}, {@code poke}, {@code peek}, {@code pattern}, {@code checksum})
- * fault as a real program would; an access the kernel answers with SIGSEGV throws {@link Segfault}
+ * fault as a real program would; an access the kernel answers with SIGSEGV or SIGBUS throws {@link Segfault}
  * after the bytes before the faulting address have been accessed.
  */
 public interface MemoryApi extends AutoCloseable {

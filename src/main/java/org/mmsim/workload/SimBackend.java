@@ -163,7 +163,7 @@ public final class SimBackend implements MemoryApi {
 
     private PhysMem phys() { return kernel.env().phys; }
 
-    /** Runs a user access, turning a SIGSEGV stop into {@link Segfault}; checks invariants afterwards either way. */
+    /** Runs a user access, turning a SIGSEGV or SIGBUS stop into {@link Segfault}; checks invariants afterwards either way. */
     private void access(long addr, long len, boolean write, UserAccess.PageVisitor v) {
         if (len <= 0) return;
         try {
@@ -172,7 +172,7 @@ public final class SimBackend implements MemoryApi {
             kernel.env().counters.inc(Event.FAULT_SIGSEGV);
             checkNow();
             if (s.reason == Fault.OOM) throw new OutOfMemory(s.addr);
-            throw new Segfault(s.addr, write);
+            throw new Segfault(s.addr, write, s.reason == Fault.SIGBUS);
         }
         checkNow();
     }

@@ -18,10 +18,13 @@ import org.mmsim.host.HostTestSupport;
 class ExecOnlyOracleTest {
     private static final String SCRIPT = "src/test/resources/oracle/exec-only.mms";
 
-    private static String run(String... extra) {
+    private static String run(String... extra) { return expectsLine(SCRIPT, extra); }
+
+    /** Runs {@code script} with {@code extra} options, asserts it held, returns its {@code expects:} line. */
+    static String expectsLine(String script, String... extra) {
         String[] args = new String[2 + extra.length];
         args[0] = "run";
-        args[1] = SCRIPT;
+        args[1] = script;
         System.arraycopy(extra, 0, args, 2, extra.length);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

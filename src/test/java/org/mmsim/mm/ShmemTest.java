@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.mmsim.arch.Arch;
 import org.mmsim.arch.Event;
 import org.mmsim.phys.PhysMem;
+import org.mmsim.workload.Segfault;
 import org.mmsim.workload.SimBackend;
 
 /** MAP_SHARED|MAP_ANONYMOUS memory backed by a shmem object (mm/shmem.c): sharing, lifetime, mTHP policy. */
@@ -84,10 +85,12 @@ class ShmemTest {
     }
 
     @Test
-    void aMappingGrownByMremapSharesTheNewPagesToo() {
-        // live 6.18 (docs/kernel-oracle.md): no SIGBUS beyond the original size; a forked child sees the pages
+    void aMappingGrownByMremapWithinItsObjectSharesTheNewPagesToo() {
+        // live 6.18 (docs/kernel-oracle.md, fork_probe): a 4-page object, 3 pages unmapped, the mapping grown back in
+        // place: the pages are the object's, shared with a forked child
         SimBackend b = backend(Arch.X86_64);
-        long s = b.mmap(A, 4096, RW, SHARED, -1, 0);
+        long s = b.mmap(A, 4 * 4096, RW, SHARED, -1, 0);
+        assertEquals(0, b.munmap(s + 4096, 3 * 4096));
         assertEquals(s, b.mremap(s, 4096, 3 * 4096, 0, 0));
         b.poke(s + 4096, 3);
         long c = b.fork();
@@ -96,6 +99,87 @@ class ShmemTest {
         b.poke(s + 8192, 9);
         b.switchTo(0);
         assertEquals(9, b.peek(s + 8192));
+    }
+
+    @Test
+    void anAccessBeyondTheObjectIsSigbus() {
+        // live 6.18: a one-page object whose mapping mremap grew to three pages; the second page is past i_size
+        SimBackend b = backend(Arch.X86_64);
+        long s = b.mmap(A, 4096, RW, SHARED, -1, 0);
+        b.poke(s, 1);
+        assertEquals(s, b.mremap(s, 4096, 3 * 4096, 0, 0));
+        long before = b.kernel().env().counters.get(Event.FAULT_SIGSEGV);
+        Segfault w = assertThrows(Segfault.class, () -> b.poke(s + 4096, 2));
+        assertTrue(w.bus());
+        assertEquals(s + 4096, w.addr());
+        assertEquals("SIGBUS: write at 0x" + Long.toHexString(s + 4096), w.getMessage());
+        Segfault r = assertThrows(Segfault.class, () -> b.memset(s, 7, 3 * 4096));
+        assertTrue(r.bus());
+        assertEquals(s + 4096, r.addr(), "the bytes before the page past i_size were written");
+        assertEquals(7, b.peek(s));
+        assertEquals(before + 2, b.kernel().env().counters.get(Event.FAULT_SIGSEGV));
+        assertFalse(b.present(s + 4096));
+        assertEquals(-1, b.madvise(s, 3 * 4096, Uapi.MADV_POPULATE_READ));
+        assertEquals(Errno.EFAULT, b.errno());
+    }
+
+    /** The PTE of addr in b's current process. */
+    private static long pte(SimBackend b, long addr) { return ForkTest.pte(b.mm(), addr); }
+
+    @Test
+    void aReadFaultMapsTheCachedWindowYoungOnX86AndOldButTheFaultingPageOnArm64() {
+        for (Arch arch : new Arch[] {Arch.X86_64, Arch.ARM64}) {
+            SimBackend b = backend(arch);
+            long s = b.mmap(A, 64 * 4096, RW, SHARED, -1, 0);
+            assertEquals(A, s);
+            b.memset(s, 5, 64 * 4096);
+            assertEquals(0, b.madvise(s, 64 * 4096, Uapi.MADV_DONTNEED));
+            long[] c0 = b.counters();
+            assertEquals(5, b.peek(s + 21 * 4096));
+            long[] c1 = b.counters();
+            assertEquals(1, c1[Event.FAULT_SHMEM.ordinal()] - c0[Event.FAULT_SHMEM.ordinal()], arch.name());
+            assertEquals(16, c1[Event.PTE_WRITE.ordinal()] - c0[Event.PTE_WRITE.ordinal()], arch.name());
+            assertEquals(0, c1[Event.PAGES_ZEROED.ordinal()] - c0[Event.PAGES_ZEROED.ordinal()], "no allocation");
+            for (int i = 0; i < 64; i++) assertEquals(i >= 16 && i < 32, b.present(s + i * 4096L), arch.name() + " " + i);
+            assertTrue(arch.pteYoung(pte(b, s + 21 * 4096)), "the faulting page is young");
+            assertEquals(arch == Arch.X86_64, arch.pteYoung(pte(b, s + 22 * 4096)), arch.name() + ": prefaulted page");
+            assertTrue(arch.pteWrite(pte(b, s + 22 * 4096)), "a shared writable mapping maps writable (no writenotify)");
+            assertFalse(arch.pteDirty(pte(b, s + 22 * 4096)), "a read fault maps clean");
+        }
+    }
+
+    @Test
+    void aLargeFolioInsideTheVmaAndOneTableIsMappedWholeOtherwiseOnlyInTheWindow() {
+        SimBackend b = backend(Arch.X86_64);
+        b.set("shmem_mthp 128K", "always");
+        long s = b.mmap(A, 512 << 10, RW, SHARED, -1, 0);
+        b.memset(s, 5, 512 << 10);
+        assertEquals(5, orderAt(b, s));
+        assertEquals(0, b.madvise(s, 512 << 10, Uapi.MADV_DONTNEED));
+        assertEquals(5, b.peek(s + 5 * 4096));
+        for (int i = 0; i < 128; i++) assertEquals(i < 32, b.present(s + i * 4096L), "whole folio: " + i);
+        // the first page unmapped: folio 0 is no longer inside the VMA, so only the window, which starts at the VMA's
+        // start (page 1) and is 16 pages long (do_fault_around's from_pte/to_pte)
+        assertEquals(0, b.madvise(s, 512 << 10, Uapi.MADV_DONTNEED));
+        assertEquals(0, b.munmap(s, 4096));
+        assertEquals(5, b.peek(s + 5 * 4096));
+        for (int i = 1; i < 128; i++) assertEquals(i <= 16, b.present(s + i * 4096L), "window only: " + i);
+        b.checkNow();
+    }
+
+    @Test
+    void aPmdSizedFolioIsMappedByOnePmdOnAReadFault() {
+        SimBackend b = backend(Arch.X86_64);
+        b.set("shmem_thp", "always");
+        long s = b.mmap(A, 4 << 20, RW, SHARED, -1, 0);
+        b.memset(s, 5, 4 << 20);
+        assertEquals(0, b.madvise(s, 4 << 20, Uapi.MADV_DONTNEED));
+        assertFalse(b.present(s));
+        assertEquals(5, b.peek(s + 100 * 4096));
+        Arch arch = b.kernel().arch();
+        assertTrue(arch.entryIsLeaf(b.mm().pageTables().pmdEntry(s)), "one PMD maps the whole folio");
+        assertFalse(b.present(s + (2 << 20)), "the next PMD range is not touched");
+        b.checkNow();
     }
 
     @Test

@@ -23,8 +23,8 @@ import org.mmsim.workload.Segfault;
  * }</pre>
  *
  * <p>{@code print} statements write to {@code out}; failed expects and the message of a stopping fault write to
- * {@code diag}, as they happen. A failed expect counts and execution continues; an unexpected SIGSEGV
- * ({@link Segfault}) or an {@link InvariantViolation} stops the run and is reported in {@link RunResult#stopped()};
+ * {@code diag}, as they happen. A failed expect counts and execution continues; an unexpected SIGSEGV or
+ * SIGBUS ({@link Segfault}) or an {@link InvariantViolation} stops the run and is reported in {@link RunResult#stopped()};
  * a script runtime error throws {@link ScriptError}. Regions and the total measure the counters of the backend
  * given here (the machine), whichever process is the current target.
  *
@@ -128,7 +128,7 @@ public final class Interpreter {
             exec(script.body());
             machine.checkAll();
         } catch (Segfault s) {
-            stopped = file + ":" + line() + ": unexpected SIGSEGV: " + s.getMessage();
+            stopped = file + ":" + line() + ": unexpected " + s.signal() + ": " + s.getMessage();
         } catch (InvariantViolation v) {
             stopped = file + ":" + line() + ": invariant violated: " + v.getMessage();
         } catch (OutOfMemory m) {
@@ -346,7 +346,7 @@ public final class Interpreter {
             passed++;
             return;
         }
-        fail(f.span(), "expect_fault: the block ended without SIGSEGV");
+        fail(f.span(), "expect_fault: the block ended without SIGSEGV or SIGBUS");
     }
 
     private void fail(Span at, String what) {

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param params  every param reached, with the value it took (override or default), in declaration order
  * @param regions measured regions in first-entered order
  * @param total   the whole run
- * @param stopped the message ({@code FILE:LINE: unexpected SIGSEGV: ...} or {@code FILE:LINE: invariant violated:
+ * @param stopped the message ({@code FILE:LINE: unexpected SIGSEGV: ...} (or SIGBUS) or {@code FILE:LINE: invariant violated:
  *                ...}) if the script was stopped before its end, else null
  */
 public record RunResult(int passed, int failed, Map<String, Long> params, List<Measurement> regions,
