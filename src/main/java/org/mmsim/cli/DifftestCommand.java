@@ -61,8 +61,9 @@ final class DifftestCommand implements Callable<Integer> {
     @Option(names = "--check", description = "run the model's invariant checker after every call")
     private boolean check;
 
-    @Option(names = "--shared", description = "also map MAP_SHARED anonymous memory (off by default: the model's shared "
-            + "anonymous memory is not faithful yet; see docs/difftest.md)")
+    @Option(names = "--shared", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "also map MAP_SHARED anonymous memory (shmem), with random shmem THP settings (default: on; "
+            + "--no-shared leaves it out)")
     private boolean shared;
 
     @Option(names = "--save", paramLabel = "DIR", description = "also write each reproducer to DIR/difftest-SEED-RUN.mms")

@@ -72,7 +72,10 @@ final class Generator {
         return b;
     }
 
-    /** The tunables a run starts with: protection keys if used, thp, then every mTHP size, each set explicitly. */
+    /**
+     * The tunables a run starts with: protection keys if used, thp, then every mTHP size, each set explicitly; with
+     * shared memory also the shmem knobs.
+     */
     List<Op> preamble() {
         List<Op> out = new ArrayList<>();
         if (execOnly) out.add(new Op.Set("pku", "1"));
@@ -81,6 +84,14 @@ final class Generator {
             String v = size.equals("2M") ? pick("inherit", "inherit", "always", "madvise", "never")
                     : rnd.nextInt(3) == 0 ? pick("always", "madvise", "inherit") : "never";
             out.add(new Op.Set("mthp " + size, v));
+        }
+        if (shared) {
+            // shared anonymous memory is shmem, whose folio sizes follow the shmem knobs
+            out.add(new Op.Set("shmem_thp", pick("never", "never", "always", "within_size", "advise")));
+            for (String size : MTHP_SIZES) {
+                out.add(new Op.Set("shmem_mthp " + size, rnd.nextInt(3) == 0
+                        ? pick("always", "within_size", "advise", "inherit") : "never"));
+            }
         }
         return out;
     }

@@ -47,6 +47,10 @@ final class PmdWalk {
                 }
                 Thp.splitHugePmd(mm, m, mi, a & ~(Arch.PMD_SIZE - 1));
                 pmd = m[mi];
+                if (pmd == 0) { // a shmem PMD mapping is dropped, not split into PTEs
+                    a = next;
+                    continue;
+                }
             }
             v.pteRange(mm.env.tables.get(arch.entryTableId(pmd)), a, next);
             a = next;

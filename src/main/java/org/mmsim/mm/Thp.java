@@ -83,7 +83,9 @@ public final class Thp {
     /**
      * __split_huge_pmd_locked: invalidate the PMD (flushing the huge mapping), then map the same pages with one
      * set_ptes of 512 entries carrying the PMD's write, young, dirty and soft-dirty bits. For the huge zero page
-     * the PTEs map the small zero page.
+     * the PTEs map the small zero page. A shmem (file) folio is not remapped: its PMD mapping is just dropped (the
+     * folio stays in the page cache, and the next access faults its pages in again), so the PMD entry is none
+     * afterwards.
      */
     static void splitHugePmd(Mm mm, long[] m, int mi, long haddr) {
         mm.touch(haddr, haddr + Arch.PMD_SIZE);
@@ -94,6 +96,14 @@ public final class Thp {
         long head = arch.ptePfn(pte);
         m[mi] = 0;
         arch.flushTlbRange(env.counters, haddr, haddr + Arch.PMD_SIZE);
+        if (head != PhysMem.HUGE_ZERO_PFN && !env.phys.folioTest(head, PhysMem.PG_ANON)) {
+            env.counters.inc(Event.THP_SPLIT_PMD);
+            env.counters.inc(Event.PTL_LOCK);
+            if (arch.pteDirty(pte)) env.phys.folioSet(head, PhysMem.PG_DIRTY);
+            Rmap.removePmd(env.phys, head);
+            mm.shmemRss -= 512;
+            return;
+        }
         int tid = env.tables.alloc();
         long[] t = env.tables.get(tid);
         env.counters.inc(Event.THP_SPLIT_PMD);

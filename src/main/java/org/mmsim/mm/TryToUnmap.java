@@ -155,6 +155,7 @@ final class TryToUnmap {
             int mi = PageTables.pmdIndex(addr);
             if (pmdT != null && arch.entryIsLeaf(pmdT[mi])) Thp.splitHugePmd(mm, pmdT, mi, addr & ~(Arch.PMD_SIZE - 1));
             t = mm.pt.pteTable(addr, false);
+            if (t == null) throw new IllegalStateException("try_to_unmap of a PMD-mapped folio that is not anonymous");
         }
         int i = PageTables.pteIndex(addr);
         int left = map.pages();

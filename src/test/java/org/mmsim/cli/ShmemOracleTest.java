@@ -9,12 +9,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.mmsim.host.HostTestSupport;
 
 /**
- * src/test/resources/oracle/shmem-fault-around.mms, what Linux 6.18 does on a read fault in shared anonymous memory
- * (fault-around: the cached pages of the 64 KiB window, clamped to the VMA, the PTE table and i_size) and on an
- * access beyond the object's size (SIGBUS), holds on the model with the checker after every call, and on the host.
+ * src/test/resources/oracle/shmem.mms, what Linux 6.18 does with shared anonymous memory (shmem): a read fault maps
+ * the cached pages around it (fault-around: a 16-page window cut at the VMA, the PTE table and i_size), an access
+ * beyond the object's size is SIGBUS, and a PMD mapping that must be split is unmapped instead; it holds on the model
+ * with the checker after every call, and on the host.
  */
-class ShmemFaultAroundOracleTest {
-    private static final String SCRIPT = "src/test/resources/oracle/shmem-fault-around.mms";
+class ShmemOracleTest {
+    private static final String SCRIPT = "src/test/resources/oracle/shmem.mms";
 
     @ParameterizedTest
     @ValueSource(strings = {"x86_64", "arm64"})

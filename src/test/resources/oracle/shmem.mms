@@ -1,7 +1,8 @@
-# Fault-around on shared anonymous memory (shmem): a read fault that finds no entry maps the page-cache pages of
-# the 64 KiB-aligned window around it (do_fault_around, then filemap_map_pages), clamped to the VMA, the PTE table
-# and the object's size (i_size); pages not in the page cache and entries already set are left alone; a write fault
-# maps only its own page. What Linux 6.18 does, checked on the host by ShmemFaultAroundOracleTest.
+# Shared anonymous memory (shmem), what Linux 6.18 does, checked on the host by ShmemOracleTest. Fault-around: a
+# read fault that finds no entry maps the page-cache pages of a 16-page window around it (do_fault_around, then
+# filemap_map_pages), cut at the VMA, the PTE table and the object's size (i_size); pages not in the page cache and
+# entries already set are left alone; a write fault maps only its own page. Past i_size an access is SIGBUS. A PMD
+# mapping that must be split is dropped.
 set thp = never
 # a reserved stretch, so that the mappings below have known alignments
 base = mmap(0, 8M, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS)
@@ -84,4 +85,17 @@ in c {
 }
 expect present(s + 100 * 4K) == 0, "the parent's entries are its own"
 exit(c)
+# a PMD-mapped shmem THP whose PMD must be split is unmapped whole instead (__split_huge_pmd of a file folio): by a
+# VMA split at an address inside it and by a MADV_DONTNEED of part of it; the pages stay in the object
+set shmem_thp = always
+h = mmap(a + 4M, 4M, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS|MAP_FIXED)
+expect h == a + 4M
+memset(h, 6, 4M)
+expect present(h) == 1 && present(h + 2M) == 1
+expect madvise(h + 1M, 4K, MADV_NOHUGEPAGE) == 0
+expect present(h) == 0 && present(h + 1M) == 0 && present(h + 2M - 4K) == 0, "split by the VMA split"
+expect present(h + 2M) == 1
+expect madvise(h + 3M, 4K, MADV_DONTNEED) == 0
+expect present(h + 2M) == 0 && present(h + 4M - 4K) == 0, "split by the partial zap"
+expect peek(h + 3M + 5) == 6 && peek(h + 1M) == 6, "the object kept every page"
 expect munmap(base, 8M) == 0
