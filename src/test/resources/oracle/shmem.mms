@@ -5,7 +5,7 @@
 # mapping that must be split is dropped.
 set thp = never
 # a reserved stretch, so that the mappings below have known alignments
-base = mmap(0, 8M, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS)
+base = mmap(0, 16M, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS)
 expect base != -1
 a = (base + 2M - 1) & ~(2M - 1)
 s = mmap(a, 1M, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS|MAP_FIXED)
@@ -98,4 +98,31 @@ expect present(h + 2M) == 1
 expect madvise(h + 3M, 4K, MADV_DONTNEED) == 0
 expect present(h + 2M) == 0 && present(h + 4M - 4K) == 0, "split by the partial zap"
 expect peek(h + 3M + 5) == 6 && peek(h + 1M) == 6, "the object kept every page"
-expect munmap(base, 8M) == 0
+# MADV_COLD of part of a large folio splits it (split_folio), which unmaps all of it; a read then maps only the
+# window, as the pages are order-0 folios now; the same for part of a PMD-mapped one
+set shmem_thp = never
+set shmem_mthp 128K = always
+k = mmap(a + 8M, 256K, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS|MAP_FIXED)
+memset(k, 4, 256K)
+expect present(k) == 1 && present(k + 124K) == 1
+expect madvise(k + 4K, 8K, MADV_COLD) == 0
+for i in 0..64 {
+  expect present(k + i * 4K) == (i >= 32), "the first folio was split and unmapped"
+}
+expect peek(k + 40K) == 4
+for i in 0..32 {
+  expect present(k + i * 4K) == (i >= 0 && i < 16) || (i == 10), "order-0 pages: the window only"
+}
+expect madvise(k + 128K, 128K, MADV_PAGEOUT) == 0
+expect present(k + 128K) == 0 && present(k + 252K) == 0, "pageout of a whole folio unmaps it"
+expect peek(k + 200K) == 4
+expect present(k + 128K) == 1 && present(k + 252K) == 1, "still one 128K folio: mapped whole again"
+set shmem_thp = always
+expect madvise(h, 4M, MADV_DONTNEED) == 0
+expect peek(h + 2M + 5) == 6
+expect present(h + 4M - 4K) == 1, "mapped by a PMD (the first 2M span three VMAs since the NOHUGEPAGE above)"
+expect madvise(h + 2M + 8K, 4K, MADV_COLD) == 0
+expect present(h + 2M) == 0 && present(h + 3M) == 0, "split: unmapped"
+expect peek(h + 3M) == 6
+expect present(h + 3M + 64K) == 0 && present(h + 3M + 60K) == 1, "order-0 pages now"
+expect munmap(base, 16M) == 0

@@ -125,8 +125,9 @@ public final class Madvise {
         switch (advice) {
             case Uapi.MADV_WILLNEED -> { return 0; } // anonymous memory: swap-in readahead only
             case Uapi.MADV_COLD -> {
-                // can_madv_lru_vma; deactivation only changes LRU order, which the model does not keep.
+                // can_madv_lru_vma
                 if ((f & (VmFlags.VM_LOCKED | VmFlags.VM_PFNMAP | VmFlags.VM_HUGETLB)) != 0) return -EINVAL;
+                Vmscan.cold(mm, v, start, end);
                 return 0;
             }
             case Uapi.MADV_PAGEOUT -> {

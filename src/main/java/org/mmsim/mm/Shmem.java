@@ -86,17 +86,7 @@ public final class Shmem {
      * truncate_inode_partial_folio does when the folio cannot be split; the model does not split page-cache folios).
      */
     static void punchHole(MmEnv env, Shmem s, long from, long to) {
-        for (Mm mm : env.mms) {
-            TlbGather tlb = new TlbGather(env.arch, env.counters);
-            for (Vma v : mm.vmas()) {
-                if (v.shmem != s) continue;
-                long lo = Math.max(from, v.pgoff);
-                long hi = Math.min(to, v.pgoff + v.pages());
-                if (lo >= hi) continue;
-                Zap.zapRange(mm, v, v.start + ((lo - v.pgoff) << Arch.PAGE_SHIFT), v.start + ((hi - v.pgoff) << Arch.PAGE_SHIFT), tlb);
-            }
-            tlb.finish();
-        }
+        s.unmapRange(env, from, to);
         PhysMem phys = env.phys;
         Map.Entry<Long, Long> e = s.cache.floorEntry(from);
         long key = e != null ? e.getKey() : from;
@@ -114,6 +104,43 @@ public final class Shmem {
                 env.counters.add(Event.PAGES_ZEROED, (int) (Math.min(first + nr, to) - Math.max(first, from)));
             }
         }
+    }
+
+    /** unmap_mapping_range over page indexes [from, to): zaps them in every VMA of every process that maps them. */
+    private void unmapRange(MmEnv env, long from, long to) {
+        for (Mm mm : env.mms) {
+            TlbGather tlb = new TlbGather(env.arch, env.counters);
+            for (Vma v : mm.vmas()) {
+                if (v.shmem != this) continue;
+                long lo = Math.max(from, v.pgoff);
+                long hi = Math.min(to, v.pgoff + v.pages());
+                if (lo >= hi) continue;
+                Zap.zapRange(mm, v, v.start + ((lo - v.pgoff) << Arch.PAGE_SHIFT), v.start + ((hi - v.pgoff) << Arch.PAGE_SHIFT), tlb);
+            }
+            tlb.finish();
+        }
+    }
+
+    /** Unmaps the page-cache folio {@code head} of a shmem object wherever it is mapped (try_to_unmap of a file folio). */
+    static void unmapFolio(MmEnv env, long head) {
+        PhysMem.Mapping fm = env.phys.folioMapping(head);
+        ((Shmem) fm.owner()).unmapRange(env, fm.index(), fm.index() + env.phys.folioNrPages(head));
+    }
+
+    /**
+     * split_folio of a large page-cache folio of a shmem object (MADV_COLD or MADV_PAGEOUT of part of it): unmap_folio
+     * takes away every mapping of it (a file folio is not mapped again after a split), then each of its pages becomes
+     * an order-0 folio of the page cache.
+     */
+    static void splitFolio(MmEnv env, long head) {
+        PhysMem phys = env.phys;
+        PhysMem.Mapping fm = phys.folioMapping(head);
+        Shmem s = (Shmem) fm.owner();
+        long first = fm.index();
+        int n = phys.folioNrPages(head);
+        unmapFolio(env, head);
+        phys.splitFolio(head, 1);
+        for (int k = 0; k < n; k++) s.cache.put(first + k, head + k);
     }
 
     // ---- fault ------------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ final class Vmscan {
     /** madvise_pageout over [start, end) of v (the VMA checks are the caller's). */
     static void pageout(Mm mm, Vma v, long start, long end) {
         if (v.shmem != null) {
-            pageoutShmem(mm, v, start, end);
+            coldOrPageoutShmem(mm, v, start, end, true);
             return;
         }
         if (v.isShared() || v.anonVma == null) return; // nothing anonymous here
@@ -121,37 +121,87 @@ final class Vmscan {
     }
 
     /**
-     * MADV_PAGEOUT of shared anonymous memory (shmem): a page mapped only here is unmapped (try_to_unmap of a file
-     * folio: the PTE goes, the page stays in the object's page cache) and shmem_writeout, finding no swap for it,
-     * keeps it there: the data survives and the next access faults it back in (docs/kernel-oracle.md
-     * madvise-pageout-shared). Writing shmem to swap and large shmem folios (split first by reclaim) are not
-     * modelled: those folios are left mapped.
+     * MADV_COLD or MADV_PAGEOUT of shared anonymous memory (shmem), madvise_cold_or_pageout_pte_range: a large folio
+     * the range covers only in part, or covers by part of a PMD, is split unless another process maps it
+     * ({@link Shmem#splitFolio}, which unmaps it: a file folio is not mapped again after a split). With
+     * {@code pageout}, a folio mapped only here, once per page, is then unmapped (try_to_unmap of a file folio: the
+     * entries go, the pages stay in the object's page cache) and shmem_writeout, finding no swap for it, keeps it
+     * there: the data survives and the next access faults it back in (docs/kernel-oracle.md madvise-pageout-shared).
+     * MADV_COLD only deactivates, which the model does not keep (LRU order); writing shmem to swap is not modelled.
      */
-    private static void pageoutShmem(Mm mm, Vma v, long start, long end) {
+    private static void coldOrPageoutShmem(Mm mm, Vma v, long start, long end, boolean pageout) {
         MmEnv env = mm.env;
         Arch arch = env.arch;
         PteOps ops = env.pte;
         PhysMem phys = env.phys;
         PmdWalk.walk(mm, start, end, new PmdWalk.Visitor() {
-            @Override public boolean leaf(long[] m, int mi, long a, long next, boolean whole) { return true; }
+            @Override public boolean leaf(long[] m, int mi, long a, long next, boolean whole) {
+                long head = arch.ptePfn(arch.hugePmdToPte(m[mi]));
+                if (!Rmap.mappedOnlyBy(env, head, mm)) return true; // folio_maybe_mapped_shared
+                if (!whole) Shmem.splitFolio(env, head);
+                else if (pageout && phys.entireMapcount(head) == 1 && phys.largeMapcount(head) == 0) Shmem.unmapFolio(env, head);
+                return true;
+            }
 
             @Override public void pteRange(long[] t, long a, long next) {
                 env.counters.inc(Event.PTL_LOCK);
                 int i = PageTables.pteIndex(a);
                 int last = i + (int) ((next - a) >>> Arch.PAGE_SHIFT);
-                for (long addr = a; i < last; i++, addr += Arch.PAGE_SIZE) {
+                long addr = a;
+                while (i < last) {
+                    int nr = 1;
                     long pte = ops.ptepGet(t, i);
-                    if (!arch.ptePresent(pte) || arch.pteSpecial(pte)) continue;
-                    env.counters.inc(Event.FOLIO_LOOKUP);
-                    long pfn = arch.ptePfn(pte);
-                    if (phys.folioOrder(pfn) != 0 || phys.folioTest(pfn, PhysMem.PG_ANON) || phys.mapcount(pfn) != 1) continue;
-                    long old = ops.getAndClearFullPtes(t, i, addr, 1);
-                    arch.flushTlbRange(env.counters, addr, addr + Arch.PAGE_SIZE);
-                    if (arch.pteDirty(old)) phys.folioSet(pfn, PhysMem.PG_DIRTY);
-                    Rmap.removePtes(phys, pfn, 1);
-                    mm.shmemRss--;
+                    if (arch.ptePresent(pte) && !arch.pteSpecial(pte)) {
+                        env.counters.inc(Event.FOLIO_LOOKUP);
+                        long pfn = arch.ptePfn(pte);
+                        long head = phys.folioHead(pfn);
+                        int n = phys.folioNrPages(head);
+                        if (n > 1 && !phys.folioTest(head, PhysMem.PG_ANON)) {
+                            nr = ops.folioPteBatch(head, t, i, pte, last - i, PteOps.FPB_MERGE_YOUNG_DIRTY);
+                            if (nr < n && Rmap.mappedOnlyBy(env, head, mm)) {
+                                Shmem.splitFolio(env, head); // its entries are none now: look again
+                                continue;
+                            }
+                            if (nr == n && pageout && phys.largeMapcount(head) == n && phys.entireMapcount(head) == 0) {
+                                Shmem.unmapFolio(env, head);
+                            }
+                        } else if (pageout && n == 1 && !phys.folioTest(pfn, PhysMem.PG_ANON) && phys.mapcount(pfn) == 1) {
+                            long old = ops.getAndClearFullPtes(t, i, addr, 1);
+                            arch.flushTlbRange(env.counters, addr, addr + Arch.PAGE_SIZE);
+                            if (arch.pteDirty(old)) phys.folioSet(pfn, PhysMem.PG_DIRTY);
+                            Rmap.removePtes(phys, pfn, 1);
+                            mm.shmemRss--;
+                        }
+                    }
+                    i += nr;
+                    addr += (long) nr << Arch.PAGE_SHIFT;
                 }
             }
+        });
+    }
+
+    /**
+     * MADV_COLD (the VMA checks are the caller's): madvise_cold_or_pageout_pte_range without the reclaim. A large
+     * folio the range covers only in part is split unless another process maps it (anonymous: the pages are mapped
+     * again, each an order-0 folio; shmem: see {@link #coldOrPageoutShmem}). Deactivation and the cleared access bits
+     * are not modelled (the model keeps no LRU order).
+     */
+    static void cold(Mm mm, Vma v, long start, long end) {
+        if (v.shmem != null) {
+            coldOrPageoutShmem(mm, v, start, end, false);
+            return;
+        }
+        if (v.isShared() || v.anonVma == null) return;
+        MmEnv env = mm.env;
+        Arch arch = env.arch;
+        PmdWalk.walk(mm, start, end, new PmdWalk.Visitor() {
+            @Override public boolean leaf(long[] m, int mi, long a, long next, boolean whole) {
+                long head = arch.ptePfn(arch.hugePmdToPte(m[mi]));
+                if (head == PhysMem.HUGE_ZERO_PFN || !Rmap.mappedOnlyBy(env, head, mm)) return true;
+                return whole; // part of it: split the mapping; the PTE level splits the folio
+            }
+
+            @Override public void pteRange(long[] t, long a, long next) { isolatePteRange(mm, v, t, a, next, null); }
         });
     }
 
@@ -162,7 +212,10 @@ final class Vmscan {
         shrinkFolioList(mm.env, list);
     }
 
-    /** The walk of {@link #pageoutPteRange}: isolates the folios of one PTE table's part of [start, end) onto list. */
+    /**
+     * The walk of {@link #pageoutPteRange}: isolates the folios of one PTE table's part of [start, end) onto list
+     * (MADV_COLD: list null, only the splits).
+     */
     private static void isolatePteRange(Mm mm, Vma v, long[] t, long start, long end, FolioList list) {
         MmEnv env = mm.env;
         Arch arch = env.arch;
@@ -190,7 +243,7 @@ final class Vmscan {
                     }
                 }
                 int mapped = n > 1 ? phys.largeMapcount(head) : phys.mapcount(pfn);
-                if (take && mapped == n) {
+                if (take && mapped == n && list != null) {
                     // Mapped n times, all of them here: the rmap walk could only find this one mapping.
                     list.add(head, phys.entireMapcount(head) == 0 ? new TryToUnmap.Mapping(mm, v, addr, n, t) : null);
                 }
