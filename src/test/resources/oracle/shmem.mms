@@ -125,4 +125,22 @@ expect madvise(h + 2M + 8K, 4K, MADV_COLD) == 0
 expect present(h + 2M) == 0 && present(h + 3M) == 0, "split: unmapped"
 expect peek(h + 3M) == 6
 expect present(h + 3M + 64K) == 0 && present(h + 3M + 60K) == 1, "order-0 pages now"
+# a hole punched in a large folio splits it without making it all order 0 (folio_split): page 13 of a 256K folio
+# punched leaves folios of 32 (pages 32-63) and 16 pages (16-31), each mapped whole by the next read fault
+set shmem_thp = never
+set shmem_mthp 128K = never
+set shmem_mthp 256K = always
+b = mmap(a + 10M, 256K, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS|MAP_FIXED)
+memset(b, 3, 256K)
+expect madvise(b + 13 * 4K, 4K, MADV_REMOVE) == 0
+for i in 0..64 {
+  expect present(b + i * 4K) == 0, "the split unmapped all of it"
+}
+expect peek(b + 40 * 4K) == 3
+for i in 16..64 {
+  expect present(b + i * 4K) == (i >= 32), "pages 32-63 are one folio"
+}
+expect peek(b + 20 * 4K) == 3
+expect present(b + 16 * 4K) == 1 && present(b + 31 * 4K) == 1 && present(b + 15 * 4K) == 0, "pages 16-31 are one folio"
+expect peek(b + 13 * 4K) == 0, "the hole"
 expect munmap(base, 16M) == 0

@@ -82,8 +82,10 @@ public final class Shmem {
     /**
      * MADV_REMOVE (shmem_fallocate with FALLOC_FL_PUNCH_HOLE) over page indexes [from, to): unmap_mapping_range
      * zaps the range in every VMA of every process that maps the object, then the page cache drops the folios that
-     * lie wholly inside; a large folio only partly inside keeps its place and has the covered pages zeroed (what
-     * truncate_inode_partial_folio does when the folio cannot be split; the model does not split page-cache folios).
+     * lie wholly inside. A large folio only partly inside (shmem_undo_range, truncate_inode_partial_folio) has the
+     * covered pages zeroed and is split, which unmaps all of it: split at the hole's first page (folio_split, down to
+     * order 0 there), then, if the hole ends inside it, the new folio holding the hole's end is split at the first page
+     * after the hole; the new folios inside the hole are dropped with the others.
      */
     static void punchHole(MmEnv env, Shmem s, long from, long to) {
         s.unmapRange(env, from, to);
@@ -95,15 +97,39 @@ public final class Shmem {
             long head = f.getValue();
             int nr = phys.folioNrPages(head);
             if (first >= to) break;
-            if (first + nr <= from) continue;
+            if (first + nr <= from || first >= from && first + nr <= to) continue;
+            for (long i = Math.max(first, from); i < Math.min(first + nr, to); i++) phys.fillPage(head + (i - first), 0);
+            env.counters.add(Event.PAGES_ZEROED, (int) (Math.min(first + nr, to) - Math.max(first, from)));
+            unmapFolio(env, head);
+            s.splitCached(phys, head, first, Math.max(first, from));
+            if (to < first + nr) {
+                long at = head + (to - first);
+                long piece = phys.folioHead(at);
+                if (phys.folioOrder(piece) > 0) s.splitCached(phys, piece, first + (piece - head), to);
+            }
+        }
+        // every folio that lies wholly inside the hole now, the pieces of the split ones too
+        e = s.cache.floorEntry(from);
+        key = e != null ? e.getKey() : from;
+        for (Map.Entry<Long, Long> f : new java.util.ArrayList<>(s.cache.tailMap(key, true).entrySet())) {
+            long first = f.getKey();
+            long head = f.getValue();
+            int nr = phys.folioNrPages(head);
+            if (first >= to) break;
             if (first >= from && first + nr <= to) {
                 s.cache.remove(first);
                 Rmap.put(phys, head, nr);
-            } else {
-                for (long i = Math.max(first, from); i < Math.min(first + nr, to); i++) phys.fillPage(head + (i - first), 0);
-                env.counters.add(Event.PAGES_ZEROED, (int) (Math.min(first + nr, to) - Math.max(first, from)));
             }
         }
+    }
+
+    /**
+     * folio_split of the unmapped page-cache folio {@code head} at page index {@code first}: page index {@code at}
+     * becomes an order-0 folio, the rest the largest folios around it ({@link PhysMem#splitFolioAt}); the cache
+     * gets an entry for each.
+     */
+    private void splitCached(PhysMem phys, long head, long first, long at) {
+        for (long h : phys.splitFolioAt(head, head + (at - first), 1)) cache.put(first + (h - head), h);
     }
 
     /** unmap_mapping_range over page indexes [from, to): zaps them in every VMA of every process that maps them. */

@@ -246,6 +246,58 @@ public final class PhysMem {
         return freed;
     }
 
+    /**
+     * The non-uniform split of an unmapped large folio (folio_split, as truncation does it): the page {@code at}
+     * becomes an order-0 folio and the rest of the folio the largest aligned folios that do not contain it (a 64-page
+     * folio split at page 13: pages 32-63, 16-31, 0-7, 8-11, 14-15, 12 and 13). Each new folio keeps the head's folio
+     * flags and mapping (its own index), has a refcount of {@code refsPerPage} per page and no mapping. Returns the
+     * heads of the new folios, in address order.
+     */
+    public long[] splitFolioAt(long head, long at, int refsPerPage) {
+        int h = (int) head;
+        int o = ord(h);
+        if (o == 0 || at < head || at >= head + (1L << o)) throw new IllegalArgumentException("page " + at + " not in a large folio at " + head);
+        int n = 1 << o;
+        for (int i = h; i < h + n; i++) {
+            if (mapcount(i) != 0) throw new IllegalStateException("splitting a mapped folio at pfn " + head);
+        }
+        if (entireMapcount(head) != 0) throw new IllegalStateException("splitting a PMD-mapped folio at pfn " + head);
+        short folioFlags = (short) (flags[h] & 0xff);
+        Mapping fm = folioMapping(head);
+        long[] heads = new long[o + 1];
+        int[] orders = new int[o + 1];
+        int k = 0;
+        long base = head;
+        for (int q = o; q > 0; q--) {
+            long half = 1L << (q - 1);
+            if (at < base + half) {
+                heads[k] = base + half;
+            } else {
+                heads[k] = base;
+                base += half;
+            }
+            orders[k++] = q - 1;
+        }
+        heads[k] = base;
+        orders[k] = 0;
+        for (int j = 0; j <= o; j++) {
+            int ph = (int) heads[j];
+            int pn = 1 << orders[j];
+            short orderBits = (short) (orders[j] << ORDER_SHIFT);
+            for (int i = ph; i < ph + pn; i++) {
+                touched(i);
+                flags[i] = (short) ((flags[i] & (PG_ANON_EXCLUSIVE | PG_CONTENT_ARRAY)) | PG_TAIL | orderBits);
+                refcount[i] = 0;
+            }
+            flags[ph] = (short) ((flags[ph] & (PG_ANON_EXCLUSIVE | PG_CONTENT_ARRAY)) | folioFlags | orderBits);
+            refcount[ph] = refsPerPage * pn;
+            if (fm != null) setFolioMapping(ph, fm.owner(), fm.index() + (ph - head));
+        }
+        counters.inc(Event.FOLIO_SPLIT);
+        Arrays.sort(heads);
+        return heads;
+    }
+
     // ---- folio metadata ---------------------------------------------------------------------------
 
     private int ord(int pfn) { return flags[pfn] >> ORDER_SHIFT & ORDER_MASK; }

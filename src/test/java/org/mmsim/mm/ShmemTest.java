@@ -240,7 +240,14 @@ class ShmemTest {
         b.switchTo(0);
         assertEquals(16, phys.allocatedFrames());
         assertEquals(0, b.madvise(s + (16 << 10), 20 << 10, Uapi.MADV_REMOVE));
-        assertEquals(12, phys.allocatedFrames(), "the wholly covered 16K folio left the page cache");
+        // pages 4-8: the 16K folio of pages 4-7 leaves the page cache; the one of pages 8-11 is split at page 8
+        // (folio_split: pages 10-11, 9 and 8) and page 8 leaves too
+        assertEquals(11, phys.allocatedFrames(), "the wholly covered 16K folio and the split-off page 8 left");
+        Shmem obj = b.mm().vmaLookup(s).shmem;
+        assertEquals(0, phys.folioOrder(obj.lookup(phys, 9)), "page 9 is a folio of its own");
+        assertEquals(1, phys.folioOrder(obj.lookup(phys, 10)), "pages 10-11 are one folio");
+        assertEquals(-1, obj.lookup(phys, 8), "page 8 left the page cache");
+        assertFalse(b.present(s + (40 << 10)), "the split unmapped the whole folio");
         b.switchTo(c);
         assertFalse(b.present(s + (20 << 10)), "unmap_mapping_range zapped the child's mapping too");
         assertEquals(0, b.peek(s + (20 << 10)));
