@@ -265,8 +265,9 @@ public final class Mprotect {
                     if (batched && !looked) head = normalFolio(env, pte);
                     long old;
                     if (batched && head >= 0 && phys.folioOrder(head) > 0) {
-                        // folio_pte_batch, then modify_prot_start_ptes of the run it found (one pass)
-                        nr = ops.getAndClearFolioPtes(head, t, i, addr, pte, maxNr,
+                        // folio_pte_batch, then modify_prot_start_ptes of the run it found (one pass; the none
+                        // entries are not written, as the commit below overwrites them: PteOps.startFolioPtes)
+                        nr = ops.startFolioPtes(head, t, i, addr, pte, maxNr,
                                 PteOps.FPB_RESPECT_SOFT_DIRTY | PteOps.FPB_RESPECT_WRITE);
                         old = ops.clearedPte();
                     } else {
@@ -318,13 +319,16 @@ public final class Mprotect {
             commit(env, tlb, t, i, addr, old, ent, 0, nr, false);
             return;
         }
-        // commit_anon_folio_batch: runs of equal PageAnonExclusive.
+        // commit_anon_folio_batch: runs of equal PageAnonExclusive. A run shorter than the batch is written by
+        // single-entry or partial writes, which see the none entries the start left out.
         long pfn = arch.ptePfn(ent);
-        int s = 0;
-        while (s < nr) {
-            int len = phys.anonExclusiveRun(pfn + s, nr - s);
+        int len = phys.anonExclusiveRun(pfn, nr);
+        if (len < nr) env.pte.clearStarted(t, i, nr);
+        for (int s = 0; ; ) {
             commit(env, tlb, t, i, addr, old, ent, s, len, phys.pageAnonExclusive(pfn + s));
             s += len;
+            if (s >= nr) break;
+            len = phys.anonExclusiveRun(pfn + s, nr - s);
         }
     }
 

@@ -194,7 +194,13 @@ public final class PteOps {
      * get_and_clear_full_ptes: clears nr entries and returns the first old value with dirty and young OR-ed in
      * from all of them. arm64: nr == 1 unfolds; nr &gt; 1 unfolds only partially covered edge blocks.
      */
-    public long getAndClearFullPtes(long[] t, int i, long addr, int nr) {
+    public long getAndClearFullPtes(long[] t, int i, long addr, int nr) { return startFullPtes(t, i, addr, nr, true); }
+
+    /**
+     * {@link #getAndClearFullPtes}, with the none entries written only if {@code clear} (see
+     * {@link #startFolioPtes}); the counts and the unfolds are the same either way.
+     */
+    private long startFullPtes(long[] t, int i, long addr, int nr, boolean clear) {
         if (nr > 1) c.inc(Event.PTE_BATCH_OP); else c.inc(Event.PTE_CLEAR_SINGLE);
         if (contpte) unfoldForRange(t, i, addr, nr);
         c.add(Event.PTE_CLEAR, nr);
@@ -206,9 +212,10 @@ public final class PteOps {
             long e = t[i + j];
             young |= arch.pteYoung(e);
             dirty |= arch.pteDirty(e);
-            t[i + j++] = 0;
+            if (clear) t[i + j] = 0;
+            j++;
         }
-        for (; j < nr; j++) t[i + j] = 0; // once both are known, the rest is only cleared
+        if (clear) for (; j < nr; j++) t[i + j] = 0; // once both are known, the rest is only cleared
         if (young) first = arch.pteMkyoung(first);
         if (dirty) first = arch.pteMkdirty(first);
         return first;
@@ -418,29 +425,47 @@ public final class PteOps {
      * and the entry that ends it is left as it is.
      */
     public int getAndClearFolioPtes(long folioHead, long[] t, int i, long addr, long first, int maxNr, int flags) {
+        return folioPtes(folioHead, t, i, addr, first, maxNr, flags, true);
+    }
+
+    /**
+     * {@link #getAndClearFolioPtes} as mprotect's modify_prot_start_ptes, without writing the none entries: the same
+     * run, merged value, unfolds and counts, but the run's entries keep their old values, because
+     * modify_prot_commit_ptes writes every one of them before anything reads the table again, which makes those
+     * writes dead. A caller that commits the run in parts, whose single-entry writes read the entry first, calls
+     * {@link #clearStarted} before.
+     */
+    public int startFolioPtes(long folioHead, long[] t, int i, long addr, long first, int maxNr, int flags) {
+        return folioPtes(folioHead, t, i, addr, first, maxNr, flags, false);
+    }
+
+    /** Writes the none entries that {@link #startFolioPtes} left out, counting nothing (it counted them). */
+    public void clearStarted(long[] t, int i, int nr) { Arrays.fill(t, i, i + nr, 0L); }
+
+    private int folioPtes(long folioHead, long[] t, int i, long addr, long first, int maxNr, int flags, boolean clear) {
         long pfn = arch.ptePfn(first);
         maxNr = (int) Math.min(maxNr, folioHead + phys.folioNrPages(folioHead) - pfn);
         if (contpte) {
             // A contpte block that reaches maxNr is the whole batch: folio_pte_batch reads nothing more.
             int nr = pteBatchHint(i, first) >= maxNr ? maxNr : folioPteBatch(folioHead, t, i, first, maxNr, flags);
             batchPte = first;
-            clearedPte = getAndClearFullPtes(t, i, addr, nr);
+            clearedPte = startFullPtes(t, i, addr, nr, clear);
             return nr;
         }
-        return getAndClearPlainFolioPtes(t, i, first, maxNr, flags);
+        return getAndClearPlainFolioPtes(t, i, first, maxNr, flags, clear);
     }
 
     /**
      * The one-pass part of {@link #getAndClearFolioPtes} without contpte (a method of its own, so that the caller
      * stays small enough for the JIT to inline it into the per-folio loops).
      */
-    private int getAndClearPlainFolioPtes(long[] t, int i, long first, int maxNr, int flags) {
+    private int getAndClearPlainFolioPtes(long[] t, int i, long first, int maxNr, int flags, boolean clear) {
         batchPte = first;
         long raw = t[i];
         boolean young = arch.pteYoung(raw);
         boolean dirty = arch.pteDirty(raw);
         long firstIgnored = clearIgnored(first, flags);
-        t[i] = 0;
+        if (clear) t[i] = 0;
         int nr = 1;
         while (nr < maxNr) {
             long pte = t[i + nr];
@@ -450,7 +475,7 @@ public final class PteOps {
                 young |= arch.pteYoung(pte);
                 dirty |= arch.pteDirty(pte);
             }
-            t[i + nr] = 0;
+            if (clear) t[i + nr] = 0;
             nr++;
         }
         // folio_pte_batch read every entry after the first up to the one that ended the run (or maxNr)
