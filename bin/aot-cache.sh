@@ -11,6 +11,12 @@
 # the jar is newer than it or another JDK runs mmsim. If it cannot be made, mmsim says so once per build and runs
 # without it. MMSIM_AOT=0 turns it off.
 #
+# The long-running commands (sweep, difftest, reproduce, calibrate) use the cache's classes but not its method
+# profiles (-XX:-AOTReplayTraining), and so do the JVMs of `mmsim bench`'s bulk-path rows (ChildJvm.STEADY): from
+# the replayed training profiles JDK 25 compiles the hot page-table loops early, once, into code 15-40 % slower
+# than what it compiles from a run's own profiles (seed004 warm 1,090 against 775 ms; docs/performance.md,
+# session 5), while the profiles save a short run 15-30 % of its cold time.
+#
 # mmsim_aot_cache DIR JAR CLASSPATH ARGS... sets the array MMSIM_AOT_OPTS to the JVM options that use the cache
 # for the command line ARGS (or none).
 mmsim_aot_cache() {
@@ -26,7 +32,12 @@ mmsim_aot_cache() {
     mmsim_aot_make "$dir" "$jar" "$cp" "$other" >/dev/null
   fi
   local aot
-  if aot="$(mmsim_aot_make "$dir" "$jar" "$cp" "$arch")"; then MMSIM_AOT_OPTS=(-XX:AOTCache="$aot"); fi
+  if aot="$(mmsim_aot_make "$dir" "$jar" "$cp" "$arch")"; then
+    MMSIM_AOT_OPTS=(-XX:AOTCache="$aot")
+    case "${1:-}" in
+      sweep | difftest | reproduce | calibrate) MMSIM_AOT_OPTS+=(-XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining) ;;
+    esac
+  fi
   return 0
 }
 

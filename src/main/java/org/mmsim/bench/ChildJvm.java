@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * (heap, AOT cache, ...; a flight recording, agent or log option of this JVM is not passed on) and the same class
  * path as this one, i.e. as the {@code mmsim} launcher started this JVM. The one exception is the launcher's AOT cache
  * ({@code bin/aot-cache.sh}): it holds method profiles trained on one architecture, so a child that models another
- * architecture gets that architecture's cache ({@code mmsim-<arch>.aot} next to this JVM's) when it exists.
+ * architecture gets that architecture's cache ({@code mmsim-<arch>.aot} next to this JVM's) when it exists. A
+ * child that measures steady-state speed gets {@link #STEADY} as well.
  */
 final class ChildJvm {
     private ChildJvm() {}
@@ -26,16 +27,25 @@ final class ChildJvm {
     record Outcome(String stdout, String stderr, int exitCode, long wallNs) { }
 
     /**
-     * The command line that runs {@code Main} with {@code mainArgs}; {@code target} is the architecture the child
-     * models ({@code x86_64}, {@code arm64}) or anything else (e.g. {@code host}) to keep this JVM's AOT cache.
+     * The JVM options of a long-running mmsim command (bin/aot-cache.sh): the AOT cache's classes without its method
+     * profiles, from which JDK 25 compiles the hot page-table loops into slower code than from a run's own.
      */
-    static List<String> command(String target, List<String> mainArgs) {
+    static final List<String> STEADY = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining");
+
+    /**
+     * The command line that runs {@code Main} with {@code mainArgs}; {@code target} is the architecture the child
+     * models ({@code x86_64}, {@code arm64}) or anything else (e.g. {@code host}) to keep this JVM's AOT cache;
+     * with {@code steady} the child also gets {@link #STEADY}.
+     */
+    static List<String> command(String target, List<String> mainArgs, boolean steady) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        for (String a : jvmArgs) {
             if (a.startsWith("-XX:StartFlightRecording") || a.startsWith("-agent") || a.startsWith("-Xlog")) continue;
             cmd.add(aotCacheFor(target, a));
         }
+        if (steady) for (String a : STEADY) if (!jvmArgs.contains(a)) cmd.add(a);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.mmsim.cli.Main"));
         cmd.addAll(mainArgs);
         return cmd;
@@ -58,8 +68,11 @@ final class ChildJvm {
      * Runs {@code Main mainArgs} in a JVM for {@code target} (see {@link #command}) and waits for it;
      * IllegalStateException if it cannot be started.
      */
-    static Outcome run(String target, List<String> mainArgs) {
-        List<String> cmd = command(target, mainArgs);
+    static Outcome run(String target, List<String> mainArgs) { return run(target, mainArgs, false); }
+
+    /** As {@link #run(String, List)}, in a JVM set up for steady-state speed with {@code steady}. */
+    static Outcome run(String target, List<String> mainArgs, boolean steady) {
+        List<String> cmd = command(target, mainArgs, steady);
         try {
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder(cmd).start();

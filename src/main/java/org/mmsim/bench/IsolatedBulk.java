@@ -12,7 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * --bulk-arch ARCH --in-process --json}) and reads its rows back. In one JVM, the per-PTE paths JIT-compiled while
  * the other architecture's machine ran are several times slower and vary from run to run (the profile of the
  * shared mm code mixes both architectures); a JVM per architecture gives each its own profile, as a single-arch
- * run or sweep shard has. docs/performance.md shows both.
+ * run or sweep shard has. docs/performance.md shows both. The child runs as the long-running commands do
+ * ({@link ChildJvm#STEADY}: the AOT cache without its method profiles).
  */
 final class IsolatedBulk {
     private IsolatedBulk() {}
@@ -20,7 +21,7 @@ final class IsolatedBulk {
     static List<BulkPaths.Row> run(String arch, boolean quick) {
         List<String> args = new ArrayList<>(List.of("bench", "--only", "bulk", "--bulk-arch", arch, "--in-process", "--json"));
         if (quick) args.add("--quick");
-        ChildJvm.Outcome o = ChildJvm.run(arch, args);
+        ChildJvm.Outcome o = ChildJvm.run(arch, args, true); // steady-state figures: as a sweep runs
         if (o.exitCode() != 0) throw new IllegalStateException("the bulk measurement of " + arch + " exited with " + o.exitCode());
         try {
             String out = o.stdout();

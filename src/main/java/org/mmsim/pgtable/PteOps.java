@@ -252,6 +252,7 @@ public final class PteOps {
                 if (((di + k) & mask) == mask) tryFold(dst, di + k, dstAddr + ((long) k << Arch.PAGE_SHIFT), v);
             }
         }
+        if (k == 0) return 0;
         c.add(Event.PTE_READ, k);
         c.add(Event.PTE_CLEAR_SINGLE, k);
         c.add(Event.PTE_CLEAR, k);

@@ -25,4 +25,17 @@ class ChildJvmTest {
         assertEquals("-XX:AOTCache=" + dir.resolve("app.aot"),
                 ChildJvm.aotCacheFor("arm64", "-XX:AOTCache=" + dir.resolve("app.aot")));
     }
+
+    @Test
+    void aSteadyStateChildRunsWithoutTheCachedProfilesAndRunsTheMainClass() {
+        java.util.List<String> plain = ChildJvm.command("x86_64", java.util.List.of("bench", "--json"), false);
+        java.util.List<String> steady = ChildJvm.command("x86_64", java.util.List.of("bench", "--json"), true);
+        int main = steady.indexOf("org.mmsim.cli.Main");
+        org.junit.jupiter.api.Assertions.assertTrue(main > 0, steady.toString());
+        assertEquals(java.util.List.of("bench", "--json"), steady.subList(main + 1, steady.size()));
+        int unlock = steady.indexOf("-XX:+UnlockDiagnosticVMOptions");
+        int replay = steady.indexOf("-XX:-AOTReplayTraining");
+        org.junit.jupiter.api.Assertions.assertTrue(unlock >= 0 && unlock < replay && replay < main, steady.toString());
+        org.junit.jupiter.api.Assertions.assertFalse(plain.contains("-XX:-AOTReplayTraining"), plain.toString());
+    }
 }
