@@ -479,6 +479,9 @@ public final class Mremap {
         // A present entry moves alone unless folio batches are looked up (batching without the hint) or, on arm64,
         // it is in a valid contpte block: such entries move as runs, with the counts of one step per entry.
         boolean singleRuns = !batching || hint;
+        // With batching on arm64, a run of whole contpte blocks of one 64K folio each moves in one loop, with the
+        // counts of one batch per block.
+        boolean contRuns = batching && arch.hasContpte();
         boolean softDirty = arch.hasSoftDirty();
         lockPair(c, oldT, newT);
         int oi = PageTables.pteIndex(oldAddr);
@@ -491,6 +494,14 @@ public final class Mremap {
             if (nr > 0) {
                 requireNone(newT, ni + k, nr, newAddr + ((long) k << Arch.PAGE_SHIFT));
                 continue;
+            }
+            if (contRuns) {
+                nr = ops.moveContBlocks(oldT, oi + k, newT, ni + k, n - k);
+                if (nr > 0) {
+                    forceFlush = true;
+                    c.add(Event.PTE_MOVE, nr);
+                    continue;
+                }
             }
             if (singleRuns) {
                 nr = ops.moveSinglePtes(oldT, oi + k, newT, ni + k, newAddr + ((long) k << Arch.PAGE_SHIFT), n - k,

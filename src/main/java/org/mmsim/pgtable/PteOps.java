@@ -260,6 +260,53 @@ public final class PteOps {
         return k;
     }
 
+    /**
+     * The batched steps of move_ptes (mremap-pte-batch, arm64) over a run of whole contpte blocks that each map one
+     * folio of exactly one block: per block the ptep_get read with its access/dirty gather, the folio look-up (the
+     * batch is the block: its hint reaches the folio's end), get_and_clear_full_ptes of the block and set_ptes of it at
+     * {@code dst[di]}, cont again there. Stops before an entry that does not start such a block at block-aligned
+     * {@code si} and {@code di}, before a destination entry that is not none, and when fewer than a block's entries
+     * are left of {@code max}. Returns the entries moved; the events of the per-block steps are added once for the
+     * run (PTE_MOVE is the caller's).
+     */
+    public int moveContBlocks(long[] src, int si, long[] dst, int di, int max) {
+        int mask = contPtes - 1;
+        if (!contpte || arch.hasSoftDirty() || ((si | di) & mask) != 0) return 0; // (move_soft_dirty_pte not done here)
+        int k = 0;
+        long gathered = 0;
+        while (k + contPtes <= max) {
+            long first = src[si + k];
+            if (!arch.pteValid(first) || !arch.pteCont(first) || arch.pteSpecial(first) || dst[di + k] != 0) break;
+            long pfn = arch.ptePfn(first);
+            if ((pfn & mask) != 0 || phys.folioOrder(pfn) != Integer.numberOfTrailingZeros(contPtes)) break;
+            // the gather of ptep_get and the merge of get_and_clear_full_ptes read the same entries: until both known
+            boolean young = false;
+            boolean dirty = false;
+            int reads = 0;
+            while (reads < contPtes && !(young && dirty)) {
+                long e = src[si + k + reads++];
+                young |= arch.pteYoung(e);
+                dirty |= arch.pteDirty(e);
+            }
+            gathered += reads;
+            long v = first;
+            if (young) v = arch.pteMkyoung(v);
+            if (dirty) v = arch.pteMkdirty(v);
+            Arrays.fill(src, si + k, si + k + contPtes, 0L);
+            fillConsecutive(dst, di + k, arch.pteMkcont(arch.pteMknoncont(v)), contPtes);
+            k += contPtes;
+        }
+        if (k == 0) return 0;
+        long blocks = k / contPtes;
+        c.add(Event.PTE_READ, blocks);
+        c.add(Event.PTE_READ_CONT_GATHER, gathered);
+        c.add(Event.FOLIO_LOOKUP, blocks);
+        c.add(Event.PTE_BATCH_OP, 2 * blocks);
+        c.add(Event.PTE_CLEAR, k);
+        c.add(Event.PTE_WRITE, k);
+        return k;
+    }
+
     /** clear_full_ptes: clears nr entries (A/D not needed). */
     public void clearFullPtes(long[] t, int i, long addr, int nr) {
         if (nr > 1) c.inc(Event.PTE_BATCH_OP); else c.inc(Event.PTE_CLEAR_SINGLE);

@@ -114,4 +114,75 @@ class MoveSinglePtesTest {
             for (int j = 16; j < 32; j++) assertTrue(arch.pteCont(dst[j]), "entry " + j + " folded");
         }
     }
+
+    /**
+     * {@link PteOps#moveContBlocks} against move_ptes' batched steps block by block (ptep_get, the folio look-up,
+     * folio_pte_batch, get_and_clear_full_ptes, set_ptes): on arm64 with blocks of 64K folios, a 128K folio (its batch
+     * spans two blocks, so the run stops there), an unfolded block and holes; same entries moved, tables and counts.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 16, 3})
+    void contBlockRunsMoveAndCountAsTheBatchedSteps(int dstShift) {
+        Arch arch = Arch.ARM64;
+        SimBackend b = new SimBackend(arch, org.mmsim.mm.FeatureSet.patched(), true);
+        b.set("thp", "never");
+        b.set("mthp 64K", "always");
+        assertEquals(G, b.mmap(G, 2L << 20, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+        b.memset(G, 0x5A, 20 * K64);
+        b.set("mthp 64K", "never");
+        b.set("mthp 128K", "always");
+        b.memset(G + 20 * K64, 0x5B, 4 * K64); // two 128K folios: blocks 20-23
+        b.set("mthp 128K", "never");
+        b.set("mthp 64K", "always");
+        b.memset(G + 24 * K64, 0x5C, 8 * K64);
+        assertEquals(0, b.mprotect(G + 6 * K64, 4096, PROT_READ)); // block 6 unfolded
+        assertEquals(0, b.madvise(G + 12 * K64, K64, Uapi.MADV_DONTNEED)); // block 12 a hole
+        // block 25 clean and old but for page 5, written again: the gather reads up to it
+        assertEquals(0, b.madvise(G + 25 * K64, K64, Uapi.MADV_FREE));
+        b.poke(G + 25 * K64 + 5 * 4096, 1);
+        MmEnv env = b.mm().env;
+        PteOps ops = env.pte;
+        long[] real = b.mm().pageTables().pteTable(G, false);
+        long[] srcRun = real.clone();
+        long[] srcRef = real.clone();
+        long[] dstRun = new long[512];
+        long[] dstRef = new long[512];
+        int moved = 0;
+        for (int k = 0; k + dstShift < 512; ) {
+            int di = k + dstShift;
+            long[] c0 = b.counters();
+            int nr = ops.moveContBlocks(srcRun, k, dstRun, di, 512 - di);
+            long[] c1 = b.counters();
+            int ref = 0;
+            while (k + ref + 16 <= 512 - dstShift && ((k + ref) & 15) == 0 && (di & 15) == 0) {
+                long e = srcRef[k + ref];
+                if (!arch.pteValid(e) || !arch.pteCont(e) || dstRef[di + ref] != 0) break;
+                long head = env.phys.folioHead(arch.ptePfn(e));
+                if (env.phys.folioNrPages(head) != 16) break;
+                long pte = ops.ptepGet(srcRef, k + ref);
+                env.counters.inc(Event.FOLIO_LOOKUP);
+                int batch = ops.folioPteBatch(head, srcRef, k + ref, pte, 512 - di - ref, PteOps.FPB_RESPECT_WRITE);
+                assertEquals(16, batch);
+                long v = ops.getAndClearFullPtes(srcRef, k + ref, G + ((long) (k + ref) << 12), 16);
+                ops.setPtes(dstRef, di + ref, 8 * G + ((long) (di + ref) << 12), v, 16);
+                ref += 16;
+            }
+            long[] c2 = b.counters();
+            String where = "shift " + dstShift + " run at " + k;
+            assertEquals(ref, nr, where);
+            assertArrayEquals(srcRef, srcRun, where);
+            assertArrayEquals(dstRef, dstRun, where);
+            assertEquals(Counters.delta(c1, c2).toString(), Counters.delta(c0, c1).toString(), where);
+            moved += nr;
+            k += Math.max(nr, 1);
+        }
+        if (dstShift % 16 == 0) {
+            // blocks 0-5, 7-11, 13-19 and 24-31 (less what the shift cuts off): the unfolded block, the hole and
+            // the 128K folios are left to the general path
+            assertEquals((6 + 5 + 7 + 8 - dstShift / 16) * 16, moved);
+            for (int j = dstShift; j < dstShift + 16; j++) assertTrue(arch.pteCont(dstRun[j]), "cont at the destination");
+        } else {
+            assertEquals(0, moved, "a destination off the block boundary is the general path's");
+        }
+    }
 }
