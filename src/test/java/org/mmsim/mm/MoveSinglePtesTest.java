@@ -96,12 +96,8 @@ class MoveSinglePtesTest {
                     ops.setPtes(dstRef, di + ref, newAddr, pte, 1);
                     ref++;
                 }
-                long[] c2 = b.counters();
-                String where = archName + " shift " + shift + " run at " + k;
-                assertEquals(ref, nr, where);
-                assertArrayEquals(srcRef, srcRun, where);
-                assertArrayEquals(dstRef, dstRun, where);
-                assertEquals(Counters.delta(c1, c2).toString(), Counters.delta(c0, c1).toString(), where);
+                assertSameRun(archName + " shift " + shift + " run at " + k, ref, nr, srcRef, srcRun, dstRef, dstRun,
+                        c0, c1, b.counters());
                 moved += nr;
                 k += Math.max(nr, 1);
             }
@@ -167,12 +163,8 @@ class MoveSinglePtesTest {
                 ops.setPtes(dstRef, di + ref, 8 * G + ((long) (di + ref) << 12), v, 16);
                 ref += 16;
             }
-            long[] c2 = b.counters();
-            String where = "shift " + dstShift + " run at " + k;
-            assertEquals(ref, nr, where);
-            assertArrayEquals(srcRef, srcRun, where);
-            assertArrayEquals(dstRef, dstRun, where);
-            assertEquals(Counters.delta(c1, c2).toString(), Counters.delta(c0, c1).toString(), where);
+            assertSameRun("shift " + dstShift + " run at " + k, ref, nr, srcRef, srcRun, dstRef, dstRun, c0, c1,
+                    b.counters());
             moved += nr;
             k += Math.max(nr, 1);
         }
@@ -184,5 +176,17 @@ class MoveSinglePtesTest {
         } else {
             assertEquals(0, moved, "a destination off the block boundary is the general path's");
         }
+    }
+
+    /**
+     * The run moved what the reference steps moved: as many entries, the same source and destination tables, and the
+     * same counts (counters {@code c0} before the run, {@code c1} after it and before the reference, {@code c2} after).
+     */
+    private static void assertSameRun(String where, int ref, int nr, long[] srcRef, long[] srcRun, long[] dstRef,
+                                      long[] dstRun, long[] c0, long[] c1, long[] c2) {
+        assertEquals(ref, nr, where);
+        assertArrayEquals(srcRef, srcRun, where);
+        assertArrayEquals(dstRef, dstRun, where);
+        assertEquals(Counters.delta(c1, c2).toString(), Counters.delta(c0, c1).toString(), where);
     }
 }
