@@ -9,6 +9,7 @@ import org.mmsim.arch.Arch;
 import org.mmsim.arch.Event;
 import org.mmsim.pgtable.PageTables;
 import org.mmsim.pgtable.PteOps;
+import org.mmsim.pgtable.TlbGather;
 import org.mmsim.phys.PhysMem;
 import org.mmsim.swap.SwapCache;
 
@@ -36,7 +37,7 @@ final class Vmscan {
     /** madvise_pageout over [start, end) of v (the VMA checks are the caller's). */
     static void pageout(Mm mm, Vma v, long start, long end) {
         if (v.shmem != null) {
-            coldOrPageoutShmem(mm, v, start, end, true);
+            coldOrPageoutShmem(mm, v, start, end, null);
             return;
         }
         if (v.isShared() || v.anonVma == null) return; // nothing anonymous here
@@ -89,7 +90,7 @@ final class Vmscan {
 
             @Override public void pteRange(long[] t, long a, long next) {
                 FolioList list = new FolioList();
-                isolatePteRange(mm, v, t, a, next, list);
+                isolatePteRange(mm, v, t, a, next, list, null);
                 timed[0] += shrinkFolioListTimingUnmap(env, list, clock);
             }
         });
@@ -127,9 +128,11 @@ final class Vmscan {
      * {@code pageout}, a folio mapped only here, once per page, is then unmapped (try_to_unmap of a file folio: the
      * entries go, the pages stay in the object's page cache) and shmem_writeout, finding no swap for it, keeps it
      * there: the data survives and the next access faults it back in (docs/kernel-oracle.md madvise-pageout-shared).
-     * MADV_COLD only deactivates, which the model does not keep (LRU order); writing shmem to swap is not modelled.
+     * MADV_COLD ({@code coldTlb} not null) makes the entries of such a folio old ({@link #makeOld}, gathering them in
+     * coldTlb) and deactivates, which the model does not keep (LRU order); writing shmem to swap is not modelled.
      */
-    private static void coldOrPageoutShmem(Mm mm, Vma v, long start, long end, boolean pageout) {
+    private static void coldOrPageoutShmem(Mm mm, Vma v, long start, long end, TlbGather coldTlb) {
+        boolean pageout = coldTlb == null;
         MmEnv env = mm.env;
         Arch arch = env.arch;
         PteOps ops = env.pte;
@@ -139,7 +142,8 @@ final class Vmscan {
                 long head = arch.ptePfn(arch.hugePmdToPte(m[mi]));
                 if (!Rmap.mappedOnlyBy(env, head, mm)) return true; // folio_maybe_mapped_shared
                 if (!whole) Shmem.splitFolio(env, head);
-                else if (pageout && phys.entireMapcount(head) == 1 && phys.largeMapcount(head) == 0) Shmem.unmapFolio(env, head);
+                else if (!pageout) makeOldPmd(env, m, mi, a, coldTlb);
+                else if (phys.entireMapcount(head) == 1 && phys.largeMapcount(head) == 0) Shmem.unmapFolio(env, head);
                 return true;
             }
 
@@ -162,10 +166,13 @@ final class Vmscan {
                                 Shmem.splitFolio(env, head); // its entries are none now: look again
                                 continue;
                             }
-                            if (nr == n && pageout && phys.largeMapcount(head) == n && phys.entireMapcount(head) == 0) {
-                                Shmem.unmapFolio(env, head);
+                            if (nr == n && phys.largeMapcount(head) == n && phys.entireMapcount(head) == 0) {
+                                if (pageout) Shmem.unmapFolio(env, head);
+                                else makeOld(env, t, i, addr, nr, ops.batchPte(), coldTlb);
                             }
-                        } else if (pageout && n == 1 && !phys.folioTest(pfn, PhysMem.PG_ANON) && phys.mapcount(pfn) == 1) {
+                        } else if (n == 1 && !phys.folioTest(pfn, PhysMem.PG_ANON) && phys.mapcount(pfn) == 1 && !pageout) {
+                            makeOld(env, t, i, addr, 1, pte, coldTlb);
+                        } else if (n == 1 && !phys.folioTest(pfn, PhysMem.PG_ANON) && phys.mapcount(pfn) == 1) {
                             long old = ops.getAndClearFullPtes(t, i, addr, 1);
                             arch.flushTlbRange(env.counters, addr, addr + Arch.PAGE_SIZE);
                             if (arch.pteDirty(old)) phys.folioSet(pfn, PhysMem.PG_DIRTY);
@@ -183,40 +190,70 @@ final class Vmscan {
     /**
      * MADV_COLD (the VMA checks are the caller's): madvise_cold_or_pageout_pte_range without the reclaim. A large
      * folio the range covers only in part is split unless another process maps it (anonymous: the pages are mapped
-     * again, each an order-0 folio; shmem: see {@link #coldOrPageoutShmem}). Deactivation and the cleared access bits
-     * are not modelled (the model keeps no LRU order).
+     * again, each an order-0 folio; shmem: see {@link #coldOrPageoutShmem}). A folio mapped only here, once per page,
+     * has its young entries made old ({@link #makeOld}), one TLB flush of what was made old at the end of the VMA
+     * (the mmu_gather of madvise_cold). Deactivation is not modelled (the model keeps no LRU order).
      */
     static void cold(Mm mm, Vma v, long start, long end) {
+        TlbGather tlb = new TlbGather(mm.env.arch, mm.env.counters);
         if (v.shmem != null) {
-            coldOrPageoutShmem(mm, v, start, end, false);
-            return;
-        }
-        if (v.isShared() || v.anonVma == null) return;
-        MmEnv env = mm.env;
-        Arch arch = env.arch;
-        PmdWalk.walk(mm, start, end, new PmdWalk.Visitor() {
-            @Override public boolean leaf(long[] m, int mi, long a, long next, boolean whole) {
-                long head = arch.ptePfn(arch.hugePmdToPte(m[mi]));
-                if (head == PhysMem.HUGE_ZERO_PFN || !Rmap.mappedOnlyBy(env, head, mm)) return true;
-                return whole; // part of it: split the mapping; the PTE level splits the folio
-            }
+            coldOrPageoutShmem(mm, v, start, end, tlb);
+        } else if (!v.isShared() && v.anonVma != null) {
+            MmEnv env = mm.env;
+            Arch arch = env.arch;
+            PmdWalk.walk(mm, start, end, new PmdWalk.Visitor() {
+                @Override public boolean leaf(long[] m, int mi, long a, long next, boolean whole) {
+                    long head = arch.ptePfn(arch.hugePmdToPte(m[mi]));
+                    if (head == PhysMem.HUGE_ZERO_PFN || !Rmap.mappedOnlyBy(env, head, mm)) return true;
+                    if (whole) makeOldPmd(env, m, mi, a, tlb);
+                    return whole; // part of it: split the mapping; the PTE level splits the folio
+                }
 
-            @Override public void pteRange(long[] t, long a, long next) { isolatePteRange(mm, v, t, a, next, null); }
-        });
+                @Override public void pteRange(long[] t, long a, long next) { isolatePteRange(mm, v, t, a, next, null, tlb); }
+            });
+        }
+        tlb.finish();
+    }
+
+    /**
+     * MADV_COLD of the nr entries from t[i] (at addr) that map one folio, mapped only here: clear_young_dirty_ptes
+     * with CYDP_CLEAR_YOUNG and tlb_remove_tlb_entries when {@code pte} (the entry, or the batch's with the access
+     * bits of all its entries merged) is young.
+     */
+    private static void makeOld(MmEnv env, long[] t, int i, long addr, int nr, long pte, TlbGather tlb) {
+        if (!env.arch.pteYoung(pte)) return;
+        env.pte.clearYoungPtes(t, i, nr);
+        tlb.add(addr, (long) nr << Arch.PAGE_SHIFT);
+    }
+
+    /**
+     * MADV_COLD of a PMD-mapped THP wholly in the range and mapped only here (madvise_cold_or_pageout_huge_pmd): a
+     * young entry is invalidated (pmdp_invalidate, which flushes the PMD's range at once), written back old, and
+     * its range gathered for the flush at the end.
+     */
+    private static void makeOldPmd(MmEnv env, long[] m, int mi, long addr, TlbGather tlb) {
+        Arch arch = env.arch;
+        long pte = arch.hugePmdToPte(m[mi]);
+        if (!arch.pteYoung(pte)) return;
+        env.counters.inc(Event.PTE_CLEAR);
+        arch.flushTlbRange(env.counters, addr, addr + Arch.PMD_SIZE);
+        m[mi] = arch.pteToHugePmd(arch.pteMkold(pte));
+        env.counters.inc(Event.PTE_WRITE);
+        tlb.add(addr, Arch.PMD_SIZE);
     }
 
     /** The PTE level of madvise_cold_or_pageout_pte_range (pageout = true), then reclaim_pages. */
     private static void pageoutPteRange(Mm mm, Vma v, long[] t, long start, long end) {
         FolioList list = new FolioList();
-        isolatePteRange(mm, v, t, start, end, list);
+        isolatePteRange(mm, v, t, start, end, list, null);
         shrinkFolioList(mm.env, list);
     }
 
     /**
      * The walk of {@link #pageoutPteRange}: isolates the folios of one PTE table's part of [start, end) onto list
-     * (MADV_COLD: list null, only the splits).
+     * (MADV_COLD: list null, and the entries of the folios it would isolate are made old, gathered in coldTlb).
      */
-    private static void isolatePteRange(Mm mm, Vma v, long[] t, long start, long end, FolioList list) {
+    private static void isolatePteRange(Mm mm, Vma v, long[] t, long start, long end, FolioList list, TlbGather coldTlb) {
         MmEnv env = mm.env;
         Arch arch = env.arch;
         PteOps ops = env.pte;
@@ -246,6 +283,8 @@ final class Vmscan {
                 if (take && mapped == n && list != null) {
                     // Mapped n times, all of them here: the rmap walk could only find this one mapping.
                     list.add(head, phys.entireMapcount(head) == 0 ? new TryToUnmap.Mapping(mm, v, addr, n, t) : null);
+                } else if (take && mapped == n) {
+                    makeOld(env, t, i, addr, nr, n > 1 ? ops.batchPte() : pte, coldTlb);
                 }
             }
             i += nr;

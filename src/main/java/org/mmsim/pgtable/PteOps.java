@@ -207,15 +207,13 @@ public final class PteOps {
         long first = t[i];
         boolean young = false;
         boolean dirty = false;
-        int j = 0;
-        while (j < nr && !(young && dirty)) {
+        // the access bits until both are known, then the entries cleared in one fill
+        for (int j = 0; j < nr && !(young && dirty); j++) {
             long e = t[i + j];
             young |= arch.pteYoung(e);
             dirty |= arch.pteDirty(e);
-            if (clear) t[i + j] = 0;
-            j++;
         }
-        if (clear) for (; j < nr; j++) t[i + j] = 0; // once both are known, the rest is only cleared
+        if (clear) Arrays.fill(t, i, i + nr, 0L);
         if (young) first = arch.pteMkyoung(first);
         if (dirty) first = arch.pteMkdirty(first);
         return first;
@@ -390,7 +388,16 @@ public final class PteOps {
      * clear_young_dirty_ptes(CYDP_CLEAR_YOUNG | CYDP_CLEAR_DIRTY) over nr entries (MADV_FREE). arm64: the range is
      * expanded to whole contpte blocks, which stay folded.
      */
-    public void clearYoungDirtyPtes(long[] t, int i, int nr) {
+    public void clearYoungDirtyPtes(long[] t, int i, int nr) { clearYoungDirtyPtes(t, i, nr, true); }
+
+    /**
+     * clear_young_dirty_ptes(CYDP_CLEAR_YOUNG) over nr entries (MADV_COLD): the entries made old, dirty kept. arm64
+     * writes every entry of the range expanded to whole contpte blocks (a compare-and-exchange each; the blocks stay
+     * folded); elsewhere ptep_test_and_clear_young writes only the entries that are young.
+     */
+    public void clearYoungPtes(long[] t, int i, int nr) { clearYoungDirtyPtes(t, i, nr, false); }
+
+    private void clearYoungDirtyPtes(long[] t, int i, int nr, boolean clean) {
         if (nr > 1) c.inc(Event.PTE_BATCH_OP);
         int s = i;
         int e = i + nr;
@@ -398,8 +405,14 @@ public final class PteOps {
             if (arch.pteValid(t[s]) && arch.pteCont(t[s])) s &= ~(contPtes - 1);
             if (arch.pteValid(t[e - 1]) && arch.pteCont(t[e - 1])) e = (e + contPtes - 1) & ~(contPtes - 1);
         }
-        c.add(Event.PTE_WRITE, e - s);
-        for (int j = s; j < e; j++) t[j] = arch.pteMkold(arch.pteMkclean(t[j]));
+        int writes = 0;
+        for (int j = s; j < e; j++) {
+            long old = t[j];
+            if (!clean && !contpte && !arch.pteYoung(old)) continue; // test-and-clear of an old entry writes nothing
+            t[j] = clean ? arch.pteMkold(arch.pteMkclean(old)) : arch.pteMkold(old);
+            writes++;
+        }
+        c.add(Event.PTE_WRITE, writes);
     }
 
     // ---- folio_pte_batch ----------------------------------------------------------------------------------

@@ -275,6 +275,103 @@ class MadviseTest {
         assertEquals(6, b.peek(A));
     }
 
+    // ---- MADV_COLD: the access bits (madvise_cold_or_pageout_pte_range, !pageout) ----
+
+    static long count(SimBackend b, Event e) { return b.kernel().env().counters.get(e); }
+
+    /** TLB flush requests of any size (a range flush above the ceiling counts TLB_FLUSH_ALL as well). */
+    static long flushes(SimBackend b) { return count(b, Event.TLB_FLUSH_PAGE) + count(b, Event.TLB_FLUSH_RANGE); }
+
+    static boolean young(SimBackend b, long addr) { return b.kernel().arch().pteYoung(MprotectTest.pte(b, addr)); }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void coldMakesTheEntriesOfFoliosMappedOnlyHereOldWithOneFlush(String arch) {
+        // clear_young_dirty_ptes(CYDP_CLEAR_YOUNG) of each young batch, tlb_remove_tlb_entries, and one flush from
+        // madvise_cold's mmu_gather at the end of the VMA
+        SimBackend b = sim(arch);
+        b.set("mthp 64K", "always");
+        b.mmap(A, 32 * P, RW, PRIV, -1, 0);
+        b.memset(A, 3, 16 * P);
+        for (long a = A + 16 * P; a < A + 32 * P; a += P) b.peek(a); // read faults: the zero page, never made old
+        long writes = count(b, Event.PTE_WRITE);
+        long fl = flushes(b);
+        assertEquals(0, b.madvise(A, 32 * P, MADV_COLD));
+        Arch x = b.kernel().arch();
+        for (long a = A; a < A + 16 * P; a += P) {
+            long pte = MprotectTest.pte(b, a);
+            assertFalse(x.pteYoung(pte), "old at " + (a - A) / P);
+            assertTrue(x.pteDirty(pte) && x.pteWrite(pte) && b.present(a), "only the access bit goes");
+        }
+        assertTrue(young(b, A + 16 * P), "the zero page is no folio of this process: left young");
+        assertEquals(16, count(b, Event.PTE_WRITE) - writes, "one write per entry of the 64K folio");
+        assertEquals(fl + 1, flushes(b), "one flush for the VMA");
+        assertEquals(3, b.peek(A + 5 * P));
+        assertTrue(young(b, A + 5 * P), "the access made its entry young again");
+        writes = count(b, Event.PTE_WRITE);
+        fl = flushes(b);
+        b.poke(A + 9 * P, 4); // young again too (write access)
+        assertEquals(0, b.madvise(A + 8 * P, 8 * P, MADV_COLD)); // half of the folio: split, each page alone
+        assertFalse(young(b, A + 9 * P));
+        // arm64: the split rewrites the contpte block's entries without the cont bit, and that unfold flushes it
+        assertEquals(arch.equals("arm64") ? 2 : 1, flushes(b) - fl);
+        assertEquals(0, b.madvise(A, 16 * P, MADV_COLD));
+        assertFalse(young(b, A + 5 * P));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void coldLeavesYoungAFolioAnotherProcessMapsAndWritesNothingWhenNothingIsYoung(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, PRIV, -1, 0);
+        b.memset(A, 3, 4 * P);
+        b.fork(); // the pages are mapped twice now: folio_mapcount != folio_nr_pages
+        long writes = count(b, Event.PTE_WRITE);
+        long fl = flushes(b);
+        assertEquals(0, b.madvise(A, 4 * P, MADV_COLD));
+        assertTrue(young(b, A) && young(b, A + 3 * P));
+        assertEquals(writes, count(b, Event.PTE_WRITE));
+        assertEquals(fl, flushes(b), "nothing gathered, nothing flushed");
+        b.poke(A, 1); // COW: a page of our own
+        assertEquals(0, b.madvise(A, 4 * P, MADV_COLD));
+        assertFalse(young(b, A));
+        assertTrue(young(b, A + P));
+        writes = count(b, Event.PTE_WRITE);
+        fl = flushes(b);
+        assertEquals(0, b.madvise(A, P, MADV_COLD));
+        assertEquals(writes, count(b, Event.PTE_WRITE), "already old: nothing to clear");
+        assertEquals(fl, flushes(b));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void coldOfAWholePmdThpInvalidatesAndRewritesItOld(String arch) {
+        // madvise_cold_or_pageout_huge_pmd: pmdp_invalidate (its own flush), set_pmd_at old, tlb_remove_pmd_tlb_entry
+        SimBackend b = sim(arch);
+        b.set("thp", "always");
+        b.mmap(A, M2, RW, PRIV, -1, 0);
+        b.memset(A, 3, M2);
+        long[] m = b.mm().pageTables().pmdTable(A, false);
+        int mi = org.mmsim.pgtable.PageTables.pmdIndex(A);
+        Arch x = b.kernel().arch();
+        assertTrue(x.entryIsLeaf(m[mi]), "a PMD THP");
+        long fl = flushes(b);
+        assertEquals(0, b.madvise(A, M2, MADV_COLD));
+        long pte = x.hugePmdToPte(m[mi]);
+        assertTrue(x.entryIsLeaf(m[mi]) && !x.pteYoung(pte) && x.pteDirty(pte));
+        assertEquals(fl + 2, flushes(b), "pmdp_invalidate's flush and the gather's");
+        assertEquals(3, b.peek(A + M2 - 1));
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void coldMakesSharedAnonymousPagesMappedOnlyHereOld(String arch) {
+        SimBackend b = sim(arch);
+        b.mmap(A, 4 * P, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+        b.memset(A, 3, 4 * P);
+        long fl = flushes(b);
+        assertEquals(0, b.madvise(A, 4 * P, MADV_COLD));
+        for (long a = A; a < A + 4 * P; a += P) assertFalse(young(b, a));
+        assertEquals(fl + 1, flushes(b));
+        assertEquals(3, b.peek(A + 2 * P));
+    }
+
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
     void removeOnPrivateAnonIsEinval(String arch) {
         SimBackend b = sim(arch);
