@@ -57,6 +57,7 @@ public final class SimBackend implements MemoryApi {
     public void setChecking(Checker.Mode mode) {
         if (checker != null) checker.detach();
         checker = mode == Checker.Mode.CHANGES || mode == Checker.Mode.CROSS ? Checker.attach(kernel) : null;
+        kernel.env().tables.verifyReuse(mode != Checker.Mode.OFF);
         checking = mode;
     }
 

@@ -83,6 +83,18 @@ class IncrementalCheckerTest {
         assertTrue(e.getMessage().contains("freed page tables still have entries"), e.getMessage());
     }
 
+    /** With the checker on, a freed table written through a stale reference is caught when it is allocated again. */
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void aFreedTableWrittenThroughAStaleReferenceIsCaughtAtItsReuse(String arch) {
+        SimBackend b = machine(arch, Checker.Mode.CHANGES);
+        long[] stale = b.mm().pageTables().pteTable(A, false);
+        assertEquals(0, b.munmap(A, LEN));
+        stale[7] = b.kernel().arch().pteMkwrite(1L << 12);
+        assertEquals(A, b.mmap(A, LEN, RW, PRIV, -1, 0));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.memset(A, 1, LEN));
+        assertTrue(e.getMessage().contains("freed with entries (or written after its free)"), e.getMessage());
+    }
+
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
     void corruptionWhereTheCallTouchesIsCaughtByTheIncrementalCheck(String arch) {
         SimBackend b = machine(arch, Checker.Mode.CHANGES);

@@ -7,13 +7,19 @@ import org.junit.jupiter.api.Test;
 import org.mmsim.arch.Counters;
 
 /**
- * The emptiness check of freed tables: made when a pooled table is taken again, or at the free when the pool is
- * full.
+ * The emptiness check of freed tables: made when a pooled table is taken again (while verifying: the invariant
+ * checker is on), or at the free when the pool is full.
  */
 class TableStoreTest {
+    static TableStore verifying() {
+        TableStore s = new TableStore(new Counters());
+        s.verifyReuse(true);
+        return s;
+    }
+
     @Test
     void aTableFreedWithAnEntryIsCaughtWhenTheAllocatorTakesItAgain() {
-        TableStore s = new TableStore(new Counters());
+        TableStore s = verifying();
         int id = s.alloc();
         s.get(id)[511] = 1;
         s.free(id);
@@ -33,11 +39,30 @@ class TableStoreTest {
 
     @Test
     void aTableWrittenAfterItsFreeIsCaughtToo() {
-        TableStore s = new TableStore(new Counters());
+        TableStore s = verifying();
         int id = s.alloc();
         long[] stale = s.get(id);
         s.free(id);
         stale[3] = 7;
+        assertThrows(IllegalStateException.class, s::alloc);
+    }
+
+    @Test
+    void withoutVerifyingAReusedTableIsNotRead() {
+        // the checker off: no check at reuse (the full check of a checked run would count the table)
+        TableStore s = new TableStore(new Counters());
+        int id = s.alloc();
+        s.get(id)[511] = 1;
+        s.free(id);
+        int again = s.alloc();
+        assertEquals(1, s.get(again)[511]);
+        s.verifyReuse(true);
+        s.get(again)[511] = 0;
+        s.free(again);
+        s.get(s.alloc())[0] = 0;
+        int dirty = s.alloc();
+        s.get(dirty)[1] = 1;
+        s.free(dirty);
         assertThrows(IllegalStateException.class, s::alloc);
     }
 
