@@ -563,6 +563,7 @@ public final class Checker {
                 });
             }
             checkTableCount(tables);
+            if (Rmap.staleIndex(env)) fail("the reverse map's index of VMAs by anon_vma/shmem object is out of date (a VMA change did not tell it)");
             int dirty = env.tables.dirtyPooled();
             if (dirty > 0) fail("%d freed page tables still have entries (freed with entries, or written after the free)", dirty);
             checkFolios();

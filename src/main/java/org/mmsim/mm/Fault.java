@@ -152,7 +152,7 @@ public final class Fault {
         Vma next = mm.next(v);
         AnonVma reuse = next != null ? reusableAnonVma(next, v, next) : null;
         if (reuse == null && prev != null) reuse = reusableAnonVma(prev, prev, v);
-        v.anonVma = reuse != null ? reuse : new AnonVma(null);
+        mm.setAnonVma(v, reuse != null ? reuse : new AnonVma(null));
     }
 
     /**

@@ -182,6 +182,7 @@ public final class Fork {
         for (Vma v : all) mm.remove(v);
         mm.pt.destroy();
         env.mms.remove(mm);
+        env.vmasChanged();
         for (Vma v : all) Shmem.releaseIfUnmapped(env, v.shmem);
     }
 }

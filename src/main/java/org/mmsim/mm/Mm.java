@@ -40,6 +40,7 @@ public final class Mm {
             this.id = nextId++;
         }
         env.mms.add(this);
+        env.vmasChanged();
     }
 
     public MmEnv env() { return env; }
@@ -133,11 +134,13 @@ public final class Mm {
     void insert(Vma v) {
         lastFound = null;
         vmas.put(v.start, v);
+        env.vmasChanged();
     }
 
     void remove(Vma v) {
         lastFound = null;
         vmas.remove(v.start);
+        env.vmasChanged();
     }
 
     /** Re-keys a VMA whose start changed (call with its old start). */
@@ -145,6 +148,13 @@ public final class Mm {
         lastFound = null;
         vmas.remove(oldStart);
         vmas.put(v.start, v);
+        env.vmasChanged();
+    }
+
+    /** Gives v an anon_vma, or drops it (null): the one way a VMA's rmap chain changes in place. */
+    void setAnonVma(Vma v, AnonVma a) {
+        v.anonVma = a;
+        env.vmasChanged();
     }
 
     // ---- split and merge (mm/vma.c) ------------------------------------------------------------------
@@ -217,13 +227,13 @@ public final class Mm {
         if (left && right) {
             remove(next);
             prev.end = next.end;
-            if (prev.anonVma == null) prev.anonVma = next.anonVma != null ? next.anonVma : anon;
+            if (prev.anonVma == null) setAnonVma(prev, next.anonVma != null ? next.anonVma : anon);
             env.counters.add(Event.VMA_MERGE, 2);
             return prev;
         }
         if (left) {
             prev.end = end;
-            if (prev.anonVma == null) prev.anonVma = anon;
+            if (prev.anonVma == null) setAnonVma(prev, anon);
             env.counters.inc(Event.VMA_MERGE);
             return prev;
         }
@@ -231,7 +241,7 @@ public final class Mm {
             long old = next.start;
             next.start = start;
             next.pgoff = pgoff;
-            if (next.anonVma == null) next.anonVma = anon;
+            if (next.anonVma == null) setAnonVma(next, anon);
             rekey(next, old);
             env.counters.inc(Event.VMA_MERGE);
             return next;
@@ -258,14 +268,14 @@ public final class Mm {
             remove(v);
             remove(next);
             prev.end = next.end;
-            if (prev.anonVma == null) prev.anonVma = v.anonVma != null ? v.anonVma : next.anonVma;
+            if (prev.anonVma == null) setAnonVma(prev, v.anonVma != null ? v.anonVma : next.anonVma);
             env.counters.add(Event.VMA_MERGE, 2);
             return prev;
         }
         if (left) {
             if (end < v.end) Thp.adjustTransHuge(this, v, end);
             prev.end = end;
-            if (prev.anonVma == null) prev.anonVma = v.anonVma;
+            if (prev.anonVma == null) setAnonVma(prev, v.anonVma);
             if (end == v.end) {
                 remove(v);
             } else {
@@ -285,7 +295,7 @@ public final class Mm {
             if (start == v.start) remove(v); else v.end = start;
             next.start = start;
             next.pgoff = nextPgoff;
-            if (next.anonVma == null) next.anonVma = v.anonVma;
+            if (next.anonVma == null) setAnonVma(next, v.anonVma);
             rekey(next, old);
             env.counters.inc(Event.VMA_MERGE);
             return next;

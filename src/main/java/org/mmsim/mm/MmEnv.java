@@ -37,6 +37,10 @@ public final class MmEnv {
     public Watch watch;
     /** The live address spaces of the machine (the reverse map walks them). */
     final List<Mm> mms = new ArrayList<>();
+    /** Moves whenever the reverse map's view of the VMAs may have changed ({@link RmapIndex}). */
+    private long vmaGeneration;
+    /** The VMAs on each rmap owner's chain, for the reverse-map walk. */
+    final RmapIndex rmapIndex = new RmapIndex();
     private FeatureSet features;
 
     public MmEnv(Arch arch, FeatureSet features, long physBytes) {
@@ -50,6 +54,14 @@ public final class MmEnv {
         phys.setReclaimer(() -> Vmscan.reclaimSwapCache(this));
         this.features = features;
     }
+
+    /**
+     * Tells the reverse map that a VMA was inserted, removed or re-keyed, gained or lost its anon_vma, or that an
+     * address space was created or went away.
+     */
+    void vmasChanged() { vmaGeneration++; }
+
+    long vmaGeneration() { return vmaGeneration; }
 
     /** The live address spaces, oldest first (read-only view). */
     public List<Mm> mms() { return java.util.Collections.unmodifiableList(mms); }

@@ -319,7 +319,7 @@ public final class Mremap {
     private static void dontunmapComplete(Vrm vrm, Vma old, Vma newVma) {
         old.flags &= ~(VmFlags.VM_LOCKED | VmFlags.VM_LOCKONFAULT);
         if (newVma != old && vrm.addr == old.start && vrm.addr + vrm.oldLen == old.end) {
-            old.anonVma = null;
+            vrm.mm.setAnonVma(old, null);
             old.forkChild = false;
         }
     }

@@ -56,50 +56,72 @@ public final class Rmap {
         PhysMem.Mapping fm = phys.folioMapping(head);
         if (fm == null) return;
         int nr = phys.folioNrPages(head);
-        Arch arch = env.arch;
+        Object owner = fm.owner();
+        RmapIndex.Chain chain = env.rmapIndex.chain(env, owner);
+        if (chain != null) {
+            for (int k = 0; k < chain.n; k++) {
+                if (!visitVma(env, chain.mms[k], chain.vmas[k], head, fm, nr, visitor)) return;
+            }
+            return;
+        }
         for (Mm mm : env.mms) {
             for (Vma v : mm.vmas()) {
-                if (!onChain(v, fm.owner())) continue;
-                long from = Math.max(fm.index(), v.pgoff);
-                long to = Math.min(fm.index() + nr, v.pgoff + v.pages());
-                long[] m = null;
-                long mFor = -1; // the PUD-sized region m covers: walked once per region, not per page
-                long[] pt = null;
-                long ptFor = 0; // the PMD entry pt was read from
-                for (long idx = from; idx < to; idx++) {
-                    long addr = v.start + ((idx - v.pgoff) << Arch.PAGE_SHIFT);
-                    long want = head + (idx - fm.index());
-                    if (addr >>> Arch.PUD_SHIFT != mFor) {
-                        m = mm.pt.pmdTable(addr, false);
-                        mFor = addr >>> Arch.PUD_SHIFT;
-                    }
-                    if (m == null) continue;
-                    long pmd = m[PageTables.pmdIndex(addr)];
-                    if (pmd == 0) continue;
-                    if (arch.entryIsLeaf(pmd)) {
-                        long pte = arch.hugePmdToPte(pmd);
-                        if ((addr & (Arch.PMD_SIZE - 1)) == 0 && arch.ptePresent(pte) && arch.ptePfn(pte) == want) {
-                            if (!visitor.mapping(mm, v, addr, want, true)) return;
-                        }
-                        continue;
-                    }
-                    if (pmd != ptFor) {
-                        pt = env.tables.get(arch.entryTableId(pmd));
-                        ptFor = pmd;
-                    }
-                    int pi = PageTables.pteIndex(addr);
-                    if (mapsPage(arch, pt[pi], want)) {
-                        // The run of following pages mapped in order in this table (the folio's PTE batch).
-                        int max = (int) Math.min(to - idx, Arch.PTRS_PER_TABLE - pi);
-                        int run = 1;
-                        while (run < max && mapsPage(arch, pt[pi + run], want + run)) run++;
-                        if (!visitor.mappingRun(mm, v, addr, want, run, pt)) return;
-                        idx += run - 1;
-                    }
-                }
+                if (onChain(v, owner) && !visitVma(env, mm, v, head, fm, nr, visitor)) return;
             }
         }
     }
+
+    /**
+     * The part of {@link #forEachMapping} in one VMA on the folio's chain: the mappings of its pages there. False if
+     * the visitor stopped the walk.
+     */
+    private static boolean visitVma(MmEnv env, Mm mm, Vma v, long head, PhysMem.Mapping fm, int nr, MappingVisitor visitor) {
+        Arch arch = env.arch;
+        long from = Math.max(fm.index(), v.pgoff);
+        long to = Math.min(fm.index() + nr, v.pgoff + v.pages());
+        long[] m = null;
+        long mFor = -1; // the PUD-sized region m covers: walked once per region, not per page
+        long[] pt = null;
+        long ptFor = 0; // the PMD entry pt was read from
+        for (long idx = from; idx < to; idx++) {
+            long addr = v.start + ((idx - v.pgoff) << Arch.PAGE_SHIFT);
+            long want = head + (idx - fm.index());
+            if (addr >>> Arch.PUD_SHIFT != mFor) {
+                m = mm.pt.pmdTable(addr, false);
+                mFor = addr >>> Arch.PUD_SHIFT;
+            }
+            if (m == null) continue;
+            long pmd = m[PageTables.pmdIndex(addr)];
+            if (pmd == 0) continue;
+            if (arch.entryIsLeaf(pmd)) {
+                long pte = arch.hugePmdToPte(pmd);
+                if ((addr & (Arch.PMD_SIZE - 1)) == 0 && arch.ptePresent(pte) && arch.ptePfn(pte) == want) {
+                    if (!visitor.mapping(mm, v, addr, want, true)) return false;
+                }
+                continue;
+            }
+            if (pmd != ptFor) {
+                pt = env.tables.get(arch.entryTableId(pmd));
+                ptFor = pmd;
+            }
+            int pi = PageTables.pteIndex(addr);
+            if (mapsPage(arch, pt[pi], want)) {
+                // The run of following pages mapped in order in this table (the folio's PTE batch).
+                int max = (int) Math.min(to - idx, Arch.PTRS_PER_TABLE - pi);
+                int run = 1;
+                while (run < max && mapsPage(arch, pt[pi + run], want + run)) run++;
+                if (!visitor.mappingRun(mm, v, addr, want, run, pt)) return false;
+                idx += run - 1;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True if the reverse map's index of the VMAs on each owner's chain is current but differs from the VMAs: a
+     * change to the VMAs that did not tell the index ({@link MmEnv#vmasChanged}). The full invariant check asks.
+     */
+    public static boolean staleIndex(MmEnv env) { return env.rmapIndex.stale(env); }
 
     private static boolean mapsPage(Arch arch, long pte, long pfn) {
         return arch.ptePresent(pte) && !arch.pteSpecial(pte) && arch.ptePfn(pte) == pfn;
