@@ -277,10 +277,10 @@ class MadviseTest {
 
     // ---- MADV_COLD: the access bits (madvise_cold_or_pageout_pte_range, !pageout) ----
 
-    static long count(SimBackend b, Event e) { return b.kernel().env().counters.get(e); }
-
     /** TLB flush requests of any size (a range flush above the ceiling counts TLB_FLUSH_ALL as well). */
-    static long flushes(SimBackend b) { return count(b, Event.TLB_FLUSH_PAGE) + count(b, Event.TLB_FLUSH_RANGE); }
+    static long flushes(SimBackend b) {
+        return ForkTest.count(b, Event.TLB_FLUSH_PAGE) + ForkTest.count(b, Event.TLB_FLUSH_RANGE);
+    }
 
     static boolean young(SimBackend b, long addr) { return b.kernel().arch().pteYoung(MprotectTest.pte(b, addr)); }
 
@@ -293,7 +293,7 @@ class MadviseTest {
         b.mmap(A, 32 * P, RW, PRIV, -1, 0);
         b.memset(A, 3, 16 * P);
         for (long a = A + 16 * P; a < A + 32 * P; a += P) b.peek(a); // read faults: the zero page, never made old
-        long writes = count(b, Event.PTE_WRITE);
+        long writes = ForkTest.count(b, Event.PTE_WRITE);
         long fl = flushes(b);
         assertEquals(0, b.madvise(A, 32 * P, MADV_COLD));
         Arch x = b.kernel().arch();
@@ -303,11 +303,10 @@ class MadviseTest {
             assertTrue(x.pteDirty(pte) && x.pteWrite(pte) && b.present(a), "only the access bit goes");
         }
         assertTrue(young(b, A + 16 * P), "the zero page is no folio of this process: left young");
-        assertEquals(16, count(b, Event.PTE_WRITE) - writes, "one write per entry of the 64K folio");
+        assertEquals(16, ForkTest.count(b, Event.PTE_WRITE) - writes, "one write per entry of the 64K folio");
         assertEquals(fl + 1, flushes(b), "one flush for the VMA");
         assertEquals(3, b.peek(A + 5 * P));
         assertTrue(young(b, A + 5 * P), "the access made its entry young again");
-        writes = count(b, Event.PTE_WRITE);
         fl = flushes(b);
         b.poke(A + 9 * P, 4); // young again too (write access)
         assertEquals(0, b.madvise(A + 8 * P, 8 * P, MADV_COLD)); // half of the folio: split, each page alone
@@ -324,20 +323,20 @@ class MadviseTest {
         b.mmap(A, 4 * P, RW, PRIV, -1, 0);
         b.memset(A, 3, 4 * P);
         b.fork(); // the pages are mapped twice now: folio_mapcount != folio_nr_pages
-        long writes = count(b, Event.PTE_WRITE);
+        long writes = ForkTest.count(b, Event.PTE_WRITE);
         long fl = flushes(b);
         assertEquals(0, b.madvise(A, 4 * P, MADV_COLD));
         assertTrue(young(b, A) && young(b, A + 3 * P));
-        assertEquals(writes, count(b, Event.PTE_WRITE));
+        assertEquals(writes, ForkTest.count(b, Event.PTE_WRITE));
         assertEquals(fl, flushes(b), "nothing gathered, nothing flushed");
         b.poke(A, 1); // COW: a page of our own
         assertEquals(0, b.madvise(A, 4 * P, MADV_COLD));
         assertFalse(young(b, A));
         assertTrue(young(b, A + P));
-        writes = count(b, Event.PTE_WRITE);
+        writes = ForkTest.count(b, Event.PTE_WRITE);
         fl = flushes(b);
         assertEquals(0, b.madvise(A, P, MADV_COLD));
-        assertEquals(writes, count(b, Event.PTE_WRITE), "already old: nothing to clear");
+        assertEquals(writes, ForkTest.count(b, Event.PTE_WRITE), "already old: nothing to clear");
         assertEquals(fl, flushes(b));
     }
 
