@@ -61,8 +61,8 @@ public final class TableStore {
      * a table with entries, or writes to one after its free, ends the run there instead of leaving the entries to
      * appear in the next table allocated. The invariant checker turns it on with itself (with the checker on, every
      * run is also checked for such tables at its end, {@link #dirtyPooled}); without the checker the reads are not
-     * paid: they cost 8-9 % of a run that moves page tables all the time (bigheap-realloc.mms, 1 GiB heap: 820
-     * against 890 ms, docs/performance.md session 6).
+     * paid: they cost 7-9 % of a run that moves page tables all the time (bigheap-realloc.mms with a 1 GiB heap, cold:
+     * 816-821 against 877-888 ms; docs/performance.md, session 6).
      */
     public void verifyReuse(boolean on) { verifyReuse = on; }
 
