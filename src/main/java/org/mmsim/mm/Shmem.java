@@ -1,7 +1,5 @@
 package org.mmsim.mm;
 
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 import org.mmsim.arch.Arch;
@@ -26,7 +24,7 @@ public final class Shmem {
     private final long id;
     private final long sizePages;
     /** Page index of a folio's first page -&gt; its head pfn. */
-    private final TreeMap<Long, Long> cache = new TreeMap<>();
+    private final PageCacheIndex cache = new PageCacheIndex();
 
     Shmem(long sizePages) {
         synchronized (Shmem.class) {
@@ -46,17 +44,17 @@ public final class Shmem {
 
     /** The pfn of the page at {@code index}, or -1 if the page cache has none. */
     public long lookup(PhysMem phys, long index) {
-        Map.Entry<Long, Long> e = cache.floorEntry(index);
-        if (e == null) return -1;
-        long head = e.getValue();
-        long off = index - e.getKey();
+        long first = cache.floorKey(index);
+        if (first < 0) return -1;
+        long head = cache.get(first);
+        long off = index - first;
         return off < phys.folioNrPages(head) ? head + off : -1;
     }
 
     /** xa_find over [from, to): true if any page of that range is cached. */
     private boolean anyCached(PhysMem phys, long from, long to) {
-        Map.Entry<Long, Long> e = cache.floorEntry(to - 1);
-        return e != null && e.getKey() + phys.folioNrPages(e.getValue()) > from;
+        long first = cache.floorKey(to - 1);
+        return first >= 0 && first + phys.folioNrPages(cache.get(first)) > from;
     }
 
     @Override public String toString() { return "shmem#" + id; }
@@ -72,10 +70,7 @@ public final class Shmem {
         for (Mm mm : env.mms) {
             for (Vma v : mm.vmas()) if (v.shmem == s) return;
         }
-        for (Map.Entry<Long, Long> e : s.cache.entrySet()) {
-            long head = e.getValue();
-            Rmap.put(env.phys, head, env.phys.folioNrPages(head));
-        }
+        s.cache.forEach((first, head) -> Rmap.put(env.phys, head, env.phys.folioNrPages(head)));
         s.cache.clear();
     }
 
@@ -90,13 +85,11 @@ public final class Shmem {
     static void punchHole(MmEnv env, Shmem s, long from, long to) {
         s.unmapRange(env, from, to);
         PhysMem phys = env.phys;
-        Map.Entry<Long, Long> e = s.cache.floorEntry(from);
-        long key = e != null ? e.getKey() : from;
-        for (Map.Entry<Long, Long> f : new java.util.ArrayList<>(s.cache.tailMap(key, true).entrySet())) {
-            long first = f.getKey();
-            long head = f.getValue();
+        long[] cached = s.cache.entries(Math.max(0, s.cache.floorKey(from)), to);
+        for (int q = 0; q < cached.length; q += 2) {
+            long first = cached[q];
+            long head = cached[q + 1];
             int nr = phys.folioNrPages(head);
-            if (first >= to) break;
             if (first + nr <= from || first >= from && first + nr <= to) continue;
             for (long i = Math.max(first, from); i < Math.min(first + nr, to); i++) phys.fillPage(head + (i - first), 0);
             env.counters.add(Event.PAGES_ZEROED, (int) (Math.min(first + nr, to) - Math.max(first, from)));
@@ -109,13 +102,11 @@ public final class Shmem {
             }
         }
         // every folio that lies wholly inside the hole now, the pieces of the split ones too
-        e = s.cache.floorEntry(from);
-        key = e != null ? e.getKey() : from;
-        for (Map.Entry<Long, Long> f : new java.util.ArrayList<>(s.cache.tailMap(key, true).entrySet())) {
-            long first = f.getKey();
-            long head = f.getValue();
+        cached = s.cache.entries(Math.max(0, s.cache.floorKey(from)), to);
+        for (int q = 0; q < cached.length; q += 2) {
+            long first = cached[q];
+            long head = cached[q + 1];
             int nr = phys.folioNrPages(head);
-            if (first >= to) break;
             if (first >= from && first + nr <= to) {
                 s.cache.remove(first);
                 Rmap.put(phys, head, nr);
@@ -252,19 +243,19 @@ public final class Shmem {
         long endPg = Math.min(index + to - pteOff, sizePages - 1);
         if (endPg < startPg) return false;
         PhysMem phys = env.phys;
-        Map.Entry<Long, Long> e = cache.floorEntry(startPg);
-        if (e == null || e.getKey() + phys.folioNrPages(e.getValue()) <= startPg) e = cache.higherEntry(startPg);
-        if (e == null || e.getKey() > endPg) return false;
-        if (m[mi] == 0 && phys.folioNrPages(e.getValue()) == Arch.PTRS_PER_TABLE
-                && mapPmd(mm, v, m, mi, v.start + ((e.getKey() - v.pgoff) << Arch.PAGE_SHIFT), e.getValue(), false)) {
+        long k = cache.floorKey(startPg);
+        if (k < 0 || k + phys.folioNrPages(cache.get(k)) <= startPg) k = cache.higherKey(startPg);
+        if (k < 0 || k > endPg) return false;
+        if (m[mi] == 0 && phys.folioNrPages(cache.get(k)) == Arch.PTRS_PER_TABLE
+                && mapPmd(mm, v, m, mi, v.start + ((k - v.pgoff) << Arch.PAGE_SHIFT), cache.get(k), false)) {
             return true;
         }
         long[] t = mm.pt.pteTable(page, true);
         env.counters.inc(Event.PTL_LOCK);
         boolean mapped = false;
-        for (; e != null && e.getKey() <= endPg; e = cache.higherEntry(e.getKey())) {
-            long first = e.getKey();
-            long head = e.getValue();
+        for (; k >= 0 && k <= endPg; k = cache.higherKey(k)) {
+            long first = k;
+            long head = cache.get(k);
             int nr = phys.folioNrPages(head);
             long lo = Math.max(first, startPg);
             long hi = Math.min(first + nr - 1, endPg);
