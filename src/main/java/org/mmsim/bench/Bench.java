@@ -33,6 +33,7 @@ public final class Bench {
      * @param sections which of {@link #SECTIONS} to run
      * @param maxSize  the largest size of the scaling table (1M, 1G, 64G, 1T, cut at this)
      * @param folio    folio size of the scaling table
+     * @param shared   the scaling table maps shared anonymous memory (shmem) instead of private
      * @param bulkArches architectures of the bulk-path section
      * @param inProcess  measure everything in this JVM instead of a JVM per architecture / per workload run
      * @param workloads  names of the workloads to run (see {@link Workloads})
@@ -40,14 +41,15 @@ public final class Bench {
      * @param jvms       fresh JVMs per (workload, target); the median of their first runs is the cold figure
      * @param warmRuns   timed runs after the first one in the first JVM; their median is the warm figure
      */
-    public record Options(boolean quick, Set<String> sections, long maxSize, long folio, List<String> bulkArches,
-                          boolean inProcess, List<String> workloads, List<String> targets, int jvms, int warmRuns) {
+    public record Options(boolean quick, Set<String> sections, long maxSize, long folio, boolean shared,
+                          List<String> bulkArches, boolean inProcess, List<String> workloads, List<String> targets,
+                          int jvms, int warmRuns) {
         /**
          * Defaults: both architectures, everything measured in fresh JVMs, 5 JVMs (a cold run scatters by about 10 %:
          * the median of 3 moved by that much from bench to bench) and 3 warm runs (1 and 1 quick).
          */
         public Options(boolean quick, Set<String> sections, long maxSize, long folio) {
-            this(quick, sections, maxSize, folio, List.of("x86_64", "arm64"), false,
+            this(quick, sections, maxSize, folio, false, List.of("x86_64", "arm64"), false,
                     Workloads.all().stream().map(Workloads.Workload::name).toList(), WorkloadTimes.TARGETS,
                     quick ? 1 : 5, quick ? 1 : 3);
         }
@@ -88,7 +90,7 @@ public final class Bench {
             progress(diag, "scaling");
             List<Long> sizes = new ArrayList<>();
             for (long sz : new long[] {1L << 20, 1L << 30, 64L << 30, 1L << 40}) if (sz <= o.maxSize()) sizes.add(sz);
-            s = Scaling.run("arm64", FeatureSet.patched(), o.folio(), sizes);
+            s = Scaling.run("arm64", FeatureSet.patched(), o.folio(), o.shared(), sizes);
         }
         if (o.sections().contains("checker")) {
             progress(diag, "checker");
@@ -158,7 +160,8 @@ public final class Bench {
         }
         if (!r.scaling().isEmpty()) {
             sb.append("Scaling, arm64 patched, ").append(size(r.options().folio()))
-              .append(" folios, one fill byte per page (target <= 24 bytes/page)\n");
+              .append(" folios, ").append(r.options().shared() ? "shared anonymous memory (shmem), " : "")
+              .append("one fill byte per page (target <= 24 bytes/page)\n");
             sb.append(String.format("%-6s %11s %9s %9s %10s %11s %9s %9s %9s %9s %5s%n", "size", "pages", "touch s",
                     "(cpu s)", "heap MiB", "bytes/page", "mprotect", "mremap", "munmap", "-Xmx MiB", "calls"));
             sb.append(String.format("%-6s %11s %9s %9s %10s %11s %9s %9s %9s %9s %5s%n", "", "", "wall", "", "", "",
@@ -243,6 +246,7 @@ public final class Bench {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("size", x.size());
             m.put("folio", r.options().folio());
+            m.put("shared", r.options().shared());
             m.put("pages", x.pages());
             m.put("touch_ns", x.touchNs());
             m.put("touch_cpu_ns", x.touchCpuNs());

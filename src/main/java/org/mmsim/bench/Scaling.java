@@ -29,18 +29,19 @@ final class Scaling {
 
     static final long BASE = 1L << 40;
 
-    static List<Row> run(String arch, FeatureSet kernel, long folio, List<Long> sizes) {
+    static List<Row> run(String arch, FeatureSet kernel, long folio, boolean shared, List<Long> sizes) {
         List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < 3; i++) one(arch, kernel, folio, 64L << 20); // warm-up: compile the paths first
-        for (long size : sizes) rows.add(one(arch, kernel, folio, size));
+        for (int i = 0; i < 3; i++) one(arch, kernel, folio, shared, 64L << 20); // warm-up: compile the paths first
+        for (long size : sizes) rows.add(one(arch, kernel, folio, shared, size));
         return rows;
     }
 
-    static Row one(String arch, FeatureSet kernel, long folio, long size) {
+    /** One size; {@code shared}: the memory is MAP_SHARED|MAP_ANONYMOUS (shmem, its page cache included). */
+    static Row one(String arch, FeatureSet kernel, long folio, boolean shared, long size) {
         long pages = size / 4096;
         long before = Machine.heapUsed();
         // physical memory just above what the run needs, so per-frame arrays are not sized for 64 GiB of idle RAM
-        Machine m = new Machine(arch, kernel, size + (size >> 6) + (64L << 20), folio);
+        Machine m = new Machine(arch, kernel, size + (size >> 6) + (64L << 20), folio, shared);
         long[] p = new long[1];
         long[] cpu = new long[1];
         long touch = Machine.time(() -> cpu[0] = Machine.cpuTime(() -> p[0] = m.touch(BASE, size)));

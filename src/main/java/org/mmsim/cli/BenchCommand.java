@@ -49,6 +49,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "folio size of the scaling table: 4K, 16K..1M (mTHP) or 2M (THP) (default: ${DEFAULT-VALUE})")
     private String folio;
 
+    @Option(names = "--shared", description = "the scaling table maps shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, "
+            + "shmem: its folios and page cache) instead of private anonymous memory")
+    private boolean shared;
+
     @Option(names = "--bulk-arch", paramLabel = "ARCH", split = ",", defaultValue = "x86_64,arm64",
             description = "architectures of the bulk-path section (default: ${DEFAULT-VALUE})")
     private List<String> bulkArches;
@@ -122,7 +126,7 @@ final class BenchCommand implements Callable<Integer> {
             return Exit.USAGE;
         }
         Bench.Options d = new Bench.Options(quick, sections, max, folioBytes);
-        Bench.Result r = Bench.run(new Bench.Options(quick, sections, max, folioBytes, List.copyOf(bulkArches), inProcess,
+        Bench.Result r = Bench.run(new Bench.Options(quick, sections, max, folioBytes, shared, List.copyOf(bulkArches), inProcess,
                 workloads == null ? d.workloads() : List.copyOf(workloads), List.copyOf(targets),
                 jvms == null ? d.jvms() : jvms, warmRuns == null ? d.warmRuns() : warmRuns),
                 () -> parent.backends().open("host", "x86_64", FeatureSet.patched(), false), err);

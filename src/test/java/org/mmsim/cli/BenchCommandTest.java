@@ -40,4 +40,17 @@ class BenchCommandTest {
         assertTrue(t.get("ok").asBoolean());
         assertTrue(row.get("model_over_host_cold").isNull(), "no host target, no ratio");
     }
+
+    @Test
+    void theScalingTableMeasuresSharedMemoryWhenAsked() throws Exception {
+        SweepCommandTest.Result r = SweepCommandTest.mmsim("bench", "--only", "scaling", "--shared", "--folio", "4K",
+                "--max-size", "1M", "--json");
+        assertEquals(Exit.OK, r.status(), r.err());
+        JsonNode row = new ObjectMapper().readTree(r.out()).get("scaling").get(0);
+        assertTrue(row.get("shared").asBoolean());
+        assertEquals(4096, row.get("folio").asLong());
+        assertEquals(256, row.get("pages").asLong());
+        r = SweepCommandTest.mmsim("bench", "--only", "scaling", "--shared", "--folio", "4K", "--max-size", "1M");
+        assertTrue(r.out().contains("4K folios, shared anonymous memory (shmem)"), r.out());
+    }
 }
