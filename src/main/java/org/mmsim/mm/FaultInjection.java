@@ -70,6 +70,9 @@ public final class FaultInjection {
     /** How many injected failures of a kind have fired. */
     public long fired(Kind kind) { return fired[kind.ordinal()]; }
 
+    /** True when no failure is armed: every occurrence point only counts (nothing can fail). */
+    boolean quiet() { return pending == 0; }
+
     /** One occurrence of {@code kind}: true if it is armed to fail. */
     boolean fails(Kind kind) {
         int k = kind.ordinal();

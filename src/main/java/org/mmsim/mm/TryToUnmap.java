@@ -169,6 +169,15 @@ final class TryToUnmap {
                 throw new IllegalStateException("rmap walk: 0x" + Long.toHexString(addr) + " does not map folio " + head);
             }
             long pfn = arch.ptePfn(pte);
+            if (large && batchAnon && !lazy && env.inject.quiet()) {
+                int done = swapOutOneRun(mm, t, i, addr, head, pfn, pte, left, batch);
+                if (done > 0) {
+                    left -= done;
+                    i += done;
+                    addr += (long) done << Arch.PAGE_SHIFT;
+                    continue;
+                }
+            }
             int nr = 1;
             long pteval;
             if (large && (lazy || batchAnon)) {
@@ -182,14 +191,7 @@ final class TryToUnmap {
                 c.inc(Event.TTU_BATCH);
                 pteval = ops.getAndClearFullPtes(t, i, addr, nr);
             }
-            if (arch.defersReclaimFlush()) {
-                arch.flushTlbRangeNoSync(c, addr, addr + ((long) nr << Arch.PAGE_SHIFT));
-                batch.pending = true;
-                if (arch.pteDirty(pteval)) batch.writable = true;
-            } else {
-                arch.flushTlbRange(c, addr, addr + ((long) nr << Arch.PAGE_SHIFT));
-            }
-            if (arch.pteDirty(pteval)) phys.folioSet(head, PhysMem.PG_DIRTY);
+            flushCleared(env, addr, nr, pteval, head, batch);
             // swapbacked drops the mappings itself, in one pass with sharing their exclusivity
             boolean ok = lazy ? lazyfree(mm, t, i, addr, head, pteval, nr)
                     : swapbacked(mm, t, i, addr, head, pfn, pteval, nr, batch);
@@ -203,6 +205,51 @@ final class TryToUnmap {
             addr += (long) nr << Arch.PAGE_SHIFT;
         }
         return true;
+    }
+
+    /**
+     * The TLB flush of nr entries just cleared from {@code addr} (deferred into {@code batch} where the architecture
+     * defers reclaim's flushes) and the folio made dirty when the merged old value {@code pteval} was.
+     */
+    private static void flushCleared(MmEnv env, long addr, int nr, long pteval, long head, FlushBatch batch) {
+        Arch arch = env.arch;
+        if (arch.defersReclaimFlush()) {
+            arch.flushTlbRangeNoSync(env.counters, addr, addr + ((long) nr << Arch.PAGE_SHIFT));
+            batch.pending = true;
+            if (arch.pteDirty(pteval)) batch.writable = true;
+        } else {
+            arch.flushTlbRange(env.counters, addr, addr + ((long) nr << Arch.PAGE_SHIFT));
+        }
+        if (arch.pteDirty(pteval)) env.phys.folioSet(head, PhysMem.PG_DIRTY);
+    }
+
+    /**
+     * One PTE batch of a swap-backed large folio with {@code anon-unmap-batch} when no failure is armed (nothing
+     * can fail: {@link FaultInjection#quiet}) and the pages the batch can reach ({@code left} from {@code pfn}, within
+     * the folio) are all exclusive or all not: the steps of the batched path ({@link #swapbackedOneRun}) with the same
+     * results and counts, but the batch's entries are written with their swap entries in the pass that reads and
+     * clears them ({@link PteOps#swapOutFolioPtes}), as nothing between the clear and the swap PTE write can fail.
+     * Returns the batch's length, or 0 (nothing done) when the exclusivity is mixed.
+     */
+    private static int swapOutOneRun(Mm mm, long[] t, int i, long addr, long head, long pfn, long pte, int left,
+            FlushBatch batch) {
+        MmEnv env = mm.env;
+        PhysMem phys = env.phys;
+        long off0 = env.swap.folioSwap(head);
+        if (off0 < 0) throw new IllegalStateException("swap-backed folio " + head + " reached try_to_unmap outside the swap cache");
+        off0 += pfn - head;
+        int maxNr = (int) Math.min(left, head + phys.folioNrPages(head) - pfn);
+        boolean exclusive = phys.pageAnonExclusive(pfn);
+        if (phys.anonExclusiveRun(pfn, maxNr) != maxNr) return 0;
+        int nr = env.pte.swapOutFolioPtes(head, t, i, addr, pte, left,
+                PteOps.FPB_RESPECT_WRITE | PteOps.FPB_RESPECT_SOFT_DIRTY, swapPte(env.arch, off0, exclusive, pte));
+        env.counters.inc(Event.TTU_BATCH);
+        flushCleared(env, addr, nr, env.pte.clearedPte(), head, batch);
+        if (!takeSubBatch(env, off0, nr, exclusive)) throw new IllegalStateException("a swap-out step failed with no failure armed");
+        mm.anonRss -= nr;
+        mm.swapEnts += nr;
+        Rmap.removeSharedPtes(phys, head, pfn, nr, exclusive);
+        return nr;
     }
 
     /** ttu_anon_lazyfree_folio: a clean lazy-free folio is dropped; a re-dirtied one is restored and swap-backed again. */

@@ -177,10 +177,15 @@ public final class PteOps {
      * caller has cleared: the batched swap-PTE write of seed 001 (one call, nr entries).
      */
     public void setSwapPtes(long[] t, int i, long swp, int nr) {
-        if (nr > 1) c.inc(Event.PTE_BATCH_OP);
-        c.add(Event.PTE_WRITE_SWAP, nr);
+        countSwapPtes(nr);
         long step = swpStep;
         for (int j = 0; j < nr; j++) t[i + j] = swp + j * step;
+    }
+
+    /** The counts of {@link #setSwapPtes} of nr entries. */
+    private void countSwapPtes(int nr) {
+        if (nr > 1) c.inc(Event.PTE_BATCH_OP);
+        c.add(Event.PTE_WRITE_SWAP, nr);
     }
 
     /** set_pte_at of a non-present value (a swap entry or none), one entry. */
@@ -486,7 +491,19 @@ public final class PteOps {
      * and the entry that ends it is left as it is.
      */
     public int getAndClearFolioPtes(long folioHead, long[] t, int i, long addr, long first, int maxNr, int flags) {
-        return folioPtes(folioHead, t, i, addr, first, maxNr, flags, true);
+        return folioPtes(folioHead, t, i, addr, first, maxNr, flags, true, 0);
+    }
+
+    /**
+     * {@link #getAndClearFolioPtes} followed by {@link #setSwapPtes}{@code (t, i, swp, nr)} of the run it found, the
+     * swap-out of try_to_unmap_one when nothing between the two can fail: each entry of the run is written with its
+     * swap entry in the pass that reads it instead of with none first (on arm64 the contpte gather reads, then one
+     * write pass). The same run, merged value ({@link #clearedPte()}), unfolds and counts as the two calls. Returns nr.
+     */
+    public int swapOutFolioPtes(long folioHead, long[] t, int i, long addr, long first, int maxNr, int flags, long swp) {
+        int nr = folioPtes(folioHead, t, i, addr, first, maxNr, flags, true, swp);
+        countSwapPtes(nr);
+        return nr;
     }
 
     /**
@@ -497,36 +514,48 @@ public final class PteOps {
      * {@link #clearStarted} before.
      */
     public int startFolioPtes(long folioHead, long[] t, int i, long addr, long first, int maxNr, int flags) {
-        return folioPtes(folioHead, t, i, addr, first, maxNr, flags, false);
+        return folioPtes(folioHead, t, i, addr, first, maxNr, flags, false, 0);
     }
 
     /** Writes the none entries that {@link #startFolioPtes} left out, counting nothing (it counted them). */
     public void clearStarted(long[] t, int i, int nr) { Arrays.fill(t, i, i + nr, 0L); }
 
-    private int folioPtes(long folioHead, long[] t, int i, long addr, long first, int maxNr, int flags, boolean clear) {
+    /**
+     * The run of {@link #getAndClearFolioPtes} (clear) or {@link #startFolioPtes}; with {@code clear} and a
+     * {@code swp} other than 0, entry j of the run is written with {@code swp} plus j swap steps instead of none
+     * ({@link #swapOutFolioPtes}; counts are the caller's).
+     */
+    private int folioPtes(long folioHead, long[] t, int i, long addr, long first, int maxNr, int flags, boolean clear,
+            long swp) {
         long pfn = arch.ptePfn(first);
         maxNr = (int) Math.min(maxNr, folioHead + phys.folioNrPages(folioHead) - pfn);
         if (contpte) {
             // A contpte block that reaches maxNr is the whole batch: folio_pte_batch reads nothing more.
             int nr = pteBatchHint(i, first) >= maxNr ? maxNr : folioPteBatch(folioHead, t, i, first, maxNr, flags);
             batchPte = first;
-            clearedPte = startFullPtes(t, i, addr, nr, clear);
+            clearedPte = startFullPtes(t, i, addr, nr, clear && swp == 0);
+            if (clear && swp != 0) {
+                long step = swpStep;
+                for (int j = 0; j < nr; j++) t[i + j] = swp + j * step;
+            }
             return nr;
         }
-        return getAndClearPlainFolioPtes(t, i, first, maxNr, flags, clear);
+        return getAndClearPlainFolioPtes(t, i, first, maxNr, flags, clear, swp, swp == 0 ? 0 : swpStep);
     }
 
     /**
      * The one-pass part of {@link #getAndClearFolioPtes} without contpte (a method of its own, so that the caller
-     * stays small enough for the JIT to inline it into the per-folio loops).
+     * stays small enough for the JIT to inline it into the per-folio loops). With {@code clear}, entry j of the run is
+     * written with {@code put + j * putStep} (none: 0 and 0).
      */
-    private int getAndClearPlainFolioPtes(long[] t, int i, long first, int maxNr, int flags, boolean clear) {
+    private int getAndClearPlainFolioPtes(long[] t, int i, long first, int maxNr, int flags, boolean clear, long put,
+            long putStep) {
         batchPte = first;
         long raw = t[i];
         boolean young = arch.pteYoung(raw);
         boolean dirty = arch.pteDirty(raw);
         long firstIgnored = clearIgnored(first, flags);
-        if (clear) t[i] = 0;
+        if (clear) t[i] = put;
         int nr = 1;
         while (nr < maxNr) {
             long pte = t[i + nr];
@@ -536,7 +565,8 @@ public final class PteOps {
                 young |= arch.pteYoung(pte);
                 dirty |= arch.pteDirty(pte);
             }
-            if (clear) t[i + nr] = 0;
+            put += putStep;
+            if (clear) t[i + nr] = put;
             nr++;
         }
         // folio_pte_batch read every entry after the first up to the one that ended the run (or maxNr)

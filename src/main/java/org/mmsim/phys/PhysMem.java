@@ -426,6 +426,25 @@ public final class PhysMem {
         if (ord(p) > 0) refcount[(int) folioHead(pfn) + 1] -= nr;
     }
 
+    /**
+     * {@link #unmapPtes(long, int, boolean)} of every page of a large folio that has no mapping but these, one PTE
+     * per page (its large mapcount is its number of pages, and the mapcounts of its pages, each mapped, add up to it:
+     * each is 1): every count becomes 0 and every page loses PageAnonExclusive, without reading the counts.
+     * IllegalStateException if the large mapcount says otherwise.
+     */
+    public void unmapFolioPtes(long head) {
+        int h = (int) head;
+        int n = 1 << ord(h);
+        if (n == 1 || refcount[h + 1] != n) throw new IllegalStateException("folio " + head + " has other mappings");
+        short[] f = flags;
+        short[] mc = mapcount;
+        for (int i = h; i < h + n; i++) {
+            mc[i] = 0;
+            f[i] &= (short) ~PG_ANON_EXCLUSIVE;
+        }
+        refcount[h + 1] = 0;
+    }
+
     private void spillMapcount(int pfn, int n) {
         int v = mapcount(pfn) + n;
         if (v > MAPCOUNT_SPILLED && v <= Short.MAX_VALUE) {

@@ -13,7 +13,8 @@ import org.mmsim.phys.PhysMem;
 
 /**
  * {@link PteOps#setSwapPtes} (entry j written as the first plus j constant steps of the offset field) against
- * pte_move_swp_offset of the first entry by j, and {@link PteOps#ptepGetTwice} against two ptep_get calls.
+ * pte_move_swp_offset of the first entry by j, {@link PteOps#ptepGetTwice} against two ptep_get calls, and
+ * {@link PteOps#swapOutFolioPtes} against getAndClearFolioPtes followed by setSwapPtes.
  */
 class SwapPteWriteTest {
     @ParameterizedTest
@@ -67,6 +68,64 @@ class SwapPteWriteTest {
             twice.ptepGet(t, i);
             assertEquals(twice.ptepGet(t, i), v);
             assertEquals(java.util.Arrays.toString(c2.snapshot()), java.util.Arrays.toString(c1.snapshot()));
+        }
+    }
+
+    /**
+     * The one-pass swap-out write against its two steps, on identical machines: random folio orders and positions,
+     * access/dirty bits per entry and, on x86_64, entries that end the batch (write-protected, soft-dirty, none);
+     * the run, the merged old value, every entry of the table and every counter must match.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"x86_64", "arm64"})
+    void swapOutFolioPtesIsGetAndClearThenSetSwapPtes(String archName) {
+        Arch a = Arch.byName(archName);
+        Random r = new Random(archName.hashCode() + 2);
+        int flags = PteOps.FPB_RESPECT_WRITE | PteOps.FPB_RESPECT_SOFT_DIRTY;
+        for (int round = 0; round < 1000; round++) {
+            Counters c1 = new Counters();
+            Counters c2 = new Counters();
+            PhysMem p1 = new PhysMem(64L << 20, c1);
+            PhysMem p2 = new PhysMem(64L << 20, c2);
+            PteOps fused = new PteOps(a, c1, p1);
+            PteOps steps = new PteOps(a, c2, p2);
+            int order = r.nextInt(7);
+            long head = p1.allocFolio(order);
+            assertEquals(head, p2.allocFolio(order));
+            int n = 1 << order;
+            int i = (r.nextInt(512 / n)) * n;
+            if (order < 4 && r.nextBoolean()) i = r.nextInt(512 - n + 1); // not aligned to the folio's size
+            long addr = (1L << 30) + ((long) i << Arch.PAGE_SHIFT);
+            long pte = a.mkPte(head, 3, false, 0);
+            if (r.nextBoolean()) pte = a.pteMkdirty(pte);
+            long[] t1 = new long[512];
+            long[] t2 = new long[512];
+            fused.setPtes(t1, i, addr, pte, n);
+            steps.setPtes(t2, i, addr, pte, n);
+            for (int j = i; j < i + n; j++) {
+                long e = t1[j];
+                if (r.nextInt(4) == 0) e = a.pteMkold(e);
+                if (r.nextInt(4) == 0) e = a.pteMkdirty(e);
+                if (!a.hasContpte() && r.nextInt(40) == 0) e = a.pteWrprotect(e);
+                if (!a.hasContpte() && a.hasSoftDirty() && r.nextInt(40) == 0) e = a.pteMksoftDirty(e);
+                if (!a.hasContpte() && j > i && r.nextInt(60) == 0) e = 0;
+                t1[j] = e;
+                t2[j] = e;
+            }
+            int start = i + (n > 1 && t1[i] != 0 && r.nextInt(4) == 0 ? r.nextInt(n) : 0);
+            if (t1[start] == 0) continue;
+            long first = t1[start];
+            long startAddr = addr + ((long) (start - i) << Arch.PAGE_SHIFT);
+            int maxNr = 1 + r.nextInt(i + n - start);
+            long swp = a.swpEntryPte(0, 1 + r.nextInt(1 << 20));
+            if (r.nextBoolean()) swp = a.swpMkExclusive(swp);
+            int nr = fused.swapOutFolioPtes(head, t1, start, startAddr, first, maxNr, flags, swp);
+            int nr2 = steps.getAndClearFolioPtes(head, t2, start, startAddr, first, maxNr, flags);
+            steps.setSwapPtes(t2, start, swp, nr2);
+            assertEquals(nr2, nr, "round " + round);
+            assertEquals(steps.clearedPte(), fused.clearedPte(), "round " + round);
+            assertEquals(java.util.Arrays.toString(t2), java.util.Arrays.toString(t1), "round " + round);
+            assertEquals(java.util.Arrays.toString(c2.snapshot()), java.util.Arrays.toString(c1.snapshot()), "round " + round);
         }
     }
 }
