@@ -340,10 +340,11 @@ public final class PhysMem {
         short[] f = flags;
         int p = (int) pfn;
         int want = f[p] & PG_ANON_EXCLUSIVE;
-        // All equal (the rule): one pass with no exit tells.
-        int differ = 0;
-        for (int i = p; i < p + max; i++) differ |= f[i] ^ want;
-        if ((differ & PG_ANON_EXCLUSIVE) == 0) return max;
+        // All equal (the rule): one pass with no exit tells, the sum of the bits being none or all of them (a sum is
+        // the reduction the JIT vectorises best; max is at most a PMD's pages, far from overflow).
+        int sum = 0;
+        for (int i = p; i < p + max; i++) sum += f[i] & PG_ANON_EXCLUSIVE;
+        if (sum == want * max) return max;
         int n = 1;
         while (n < max && (f[p + n] & PG_ANON_EXCLUSIVE) == want) n++;
         return n;

@@ -150,11 +150,11 @@ public final class SwapDevice {
         int bad = 0;
         for (int j = from; j < to; j++) {
             int st = s[j];
-            bad |= (st & IN_USE) - 1 >>> 31; // 1 if the slot is free
-            bad |= (st & COUNT_MASK) + 1 >>> 29; // 1 if the count is at its maximum
+            // negative if the slot is free, or if its count is at its maximum
+            bad |= (st & IN_USE) - 1 | COUNT_MASK - 1 - (st & COUNT_MASK);
             s[j] = st + 1;
         }
-        if (bad != 0) {
+        if (bad < 0) {
             for (int j = from; j < to; j++) s[j]--;
             for (int j = from; j < to; j++) {
                 int st = s[j];
