@@ -136,6 +136,34 @@ class PageoutTimingTest {
         same(call, timed);
     }
 
+    /**
+     * The one-pass swap-out of a batch (TryToUnmap.swapOutOneRun, taken only when no failure is armed) against the
+     * step-by-step path, forced by a failure armed for an occurrence that never comes: the same events, entries, swap
+     * slots, counts and frames, for every kind of memory of {@link #prepare} (mixed exclusivity takes the steps in
+     * both).
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "x86_64, 64K, zero", "arm64, 64K, zero", "x86_64, 64K, data", "arm64, 64K, data",
+        "x86_64, 64K, cached", "arm64, 64K, cached", "x86_64, 64K, forked", "arm64, 64K, forked",
+        "x86_64, 16K, partial", "arm64, 64K, partial",
+    })
+    void theOnePassSwapOutDoesWhatTheStepsDo(String arch, String folio, String fill) {
+        SimBackend quiet = sim(arch, "patched", folio);
+        SimBackend steps = sim(arch, "patched", folio);
+        prepare(quiet, fill);
+        prepare(steps, fill);
+        steps.kernel().env().inject.arm(FaultInjection.Kind.SWAP_DUP_FAIL, 1L << 40);
+        long from = fill.equals("partial") ? A + 8 * P : A;
+        assertEquals(0, quiet.madvise(from, A + LEN - from, MADV_PAGEOUT));
+        assertEquals(0, steps.madvise(from, A + LEN - from, MADV_PAGEOUT));
+        same(quiet, steps);
+        org.mmsim.check.Checker.check(quiet.kernel());
+        assertEquals(0, quiet.munmap(A, LEN));
+        assertEquals(0, steps.munmap(A, LEN));
+        same(quiet, steps);
+    }
+
     @ParameterizedTest
     @CsvSource({"x86_64", "arm64"})
     void rangesItCannotTakeAreRefused(String arch) {
