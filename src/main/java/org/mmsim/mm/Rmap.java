@@ -203,16 +203,26 @@ public final class Rmap {
      * the swap-out of a batch of equal exclusivity. Returns true if the folio was freed.
      */
     static boolean removeSharedPtes(PhysMem phys, long head, long firstPfn, int nr, boolean share) {
-        // When these are the only mappings of the whole folio, every page has mapcount 1: all drop to 0 and lose
-        // exclusivity, whatever share says (for a large folio without reading the counts). When they are also its
-        // only references, the folio is freed below, which resets every page (mapcounts, PageAnonExclusive): the
-        // per-page drop would only write what the free overwrites.
-        boolean onlyMappings = firstPfn == head && nr == phys.folioNrPages(head) && phys.largeMapcount(head) == nr;
-        if (!onlyMappings) phys.unmapPtes(firstPfn, nr, share);
-        else if (phys.refcount(head) != nr) {
-            if (nr > 1) phys.unmapFolioPtes(head); else phys.unmapPtes(firstPfn, 1, share);
-        }
+        // When these are the only mappings and references of the whole folio, every page has mapcount 1 and the
+        // folio is freed below, which resets every page (mapcounts, PageAnonExclusive): the per-page drop would
+        // only write what the free overwrites.
+        boolean lastOfWholeFolio = firstPfn == head && nr == phys.folioNrPages(head) && phys.refcount(head) == nr
+                && phys.largeMapcount(head) == nr;
+        if (!lastOfWholeFolio) dropPtes(phys, head, firstPfn, nr, share);
         return put(phys, head, nr);
+    }
+
+    /**
+     * The mapcount part of {@link #removeSharedPtes}. When these are the only mappings of a whole large folio, every
+     * page has mapcount 1: all drop to 0 and lose exclusivity whatever share says, without reading the counts
+     * (a method of its own, so that the zap's frees, which skip it, stay small).
+     */
+    private static void dropPtes(PhysMem phys, long head, long firstPfn, int nr, boolean share) {
+        if (nr > 1 && firstPfn == head && nr == phys.folioNrPages(head) && phys.largeMapcount(head) == nr) {
+            phys.unmapFolioPtes(head);
+        } else {
+            phys.unmapPtes(firstPfn, nr, share);
+        }
     }
 
     /** Drops a PMD mapping and its reference. */
