@@ -85,7 +85,7 @@ public final class Shmem {
     static void punchHole(MmEnv env, Shmem s, long from, long to) {
         s.unmapRange(env, from, to);
         PhysMem phys = env.phys;
-        long[] cached = s.cache.entries(Math.max(0, s.cache.floorKey(from)), to);
+        long[] cached = s.foliosOverlapping(from, to);
         for (int q = 0; q < cached.length; q += 2) {
             long first = cached[q];
             long head = cached[q + 1];
@@ -102,7 +102,7 @@ public final class Shmem {
             }
         }
         // every folio that lies wholly inside the hole now, the pieces of the split ones too
-        cached = s.cache.entries(Math.max(0, s.cache.floorKey(from)), to);
+        cached = s.foliosOverlapping(from, to);
         for (int q = 0; q < cached.length; q += 2) {
             long first = cached[q];
             long head = cached[q + 1];
@@ -113,6 +113,12 @@ public final class Shmem {
             }
         }
     }
+
+    /**
+     * The page-cache folios that may hold pages of [from, to): those starting in it and the one starting below it, as
+     * {@link PageCacheIndex#entries} gives them (first index, head pfn, ...).
+     */
+    private long[] foliosOverlapping(long from, long to) { return cache.entries(Math.max(0, cache.floorKey(from)), to); }
 
     /**
      * folio_split of the unmapped page-cache folio {@code head} at page index {@code first}: page index {@code at}

@@ -235,9 +235,7 @@ final class TryToUnmap {
             FlushBatch batch) {
         MmEnv env = mm.env;
         PhysMem phys = env.phys;
-        long off0 = env.swap.folioSwap(head);
-        if (off0 < 0) throw new IllegalStateException("swap-backed folio " + head + " reached try_to_unmap outside the swap cache");
-        off0 += pfn - head;
+        long off0 = swapSlot(env, head, pfn);
         int maxNr = (int) Math.min(left, head + phys.folioNrPages(head) - pfn);
         boolean exclusive = phys.pageAnonExclusive(pfn);
         if (phys.anonExclusiveRun(pfn, maxNr) != maxNr) return 0;
@@ -246,10 +244,25 @@ final class TryToUnmap {
         env.counters.inc(Event.TTU_BATCH);
         flushCleared(env, addr, nr, env.pte.clearedPte(), head, batch);
         if (!takeSubBatch(env, off0, nr, exclusive)) throw new IllegalStateException("a swap-out step failed with no failure armed");
+        swappedOut(mm, head, pfn, nr, exclusive);
+        return nr;
+    }
+
+    /** The swap slot of page {@code pfn} of the swap-backed folio {@code head} (folio-&gt;swap plus its offset). */
+    private static long swapSlot(MmEnv env, long head, long pfn) {
+        long off0 = env.swap.folioSwap(head);
+        if (off0 < 0) throw new IllegalStateException("swap-backed folio " + head + " reached try_to_unmap outside the swap cache");
+        return off0 + (pfn - head);
+    }
+
+    /**
+     * The end of a swapped-out batch of nr pages from {@code pfn}, its swap PTEs written: the counts move from
+     * anonymous RSS to swap entries, and the mappings go (sharing the pages' exclusivity first when {@code share}).
+     */
+    private static void swappedOut(Mm mm, long head, long pfn, int nr, boolean share) {
         mm.anonRss -= nr;
         mm.swapEnts += nr;
-        Rmap.removeSharedPtes(phys, head, pfn, nr, exclusive);
-        return nr;
+        Rmap.removeSharedPtes(mm.env.phys, head, pfn, nr, share);
     }
 
     /** ttu_anon_lazyfree_folio: a clean lazy-free folio is dropped; a re-dirtied one is restored and swap-backed again. */
@@ -276,9 +289,7 @@ final class TryToUnmap {
         Arch arch = env.arch;
         PhysMem phys = env.phys;
         SwapCache sc = env.swap;
-        long off0 = sc.folioSwap(head);
-        if (off0 < 0) throw new IllegalStateException("swap-backed folio " + head + " reached try_to_unmap outside the swap cache");
-        off0 += pfn - head;
+        long off0 = swapSlot(env, head, pfn);
         boolean firstExclusive = phys.pageAnonExclusive(pfn);
         int run = phys.anonExclusiveRun(pfn, nr);
         if (run == nr) return swapbackedOneRun(mm, t, i, addr, head, pfn, pteval, nr, off0, firstExclusive);
@@ -317,9 +328,7 @@ final class TryToUnmap {
             env.pte.setSwapPtes(t, i + k, swapPte(arch, off0 + k, firstExclusive ^ (r & 1) != 0, pteval), len);
             k += len;
         }
-        mm.anonRss -= nr;
-        mm.swapEnts += nr;
-        Rmap.removePtes(phys, pfn, nr);
+        swappedOut(mm, head, pfn, nr, false);
         return true;
     }
 
@@ -336,9 +345,7 @@ final class TryToUnmap {
             return false;
         }
         env.pte.setSwapPtes(t, i, swapPte(env.arch, off0, exclusive, pteval), nr);
-        mm.anonRss -= nr;
-        mm.swapEnts += nr;
-        Rmap.removeSharedPtes(env.phys, head, pfn, nr, exclusive);
+        swappedOut(mm, head, pfn, nr, exclusive);
         return true;
     }
 

@@ -170,14 +170,16 @@ final class Vmscan {
                                 if (pageout) Shmem.unmapFolio(env, head);
                                 else makeOld(env, t, i, addr, nr, ops.batchPte(), coldTlb);
                             }
-                        } else if (n == 1 && !phys.folioTest(pfn, PhysMem.PG_ANON) && phys.mapcount(pfn) == 1 && !pageout) {
-                            makeOld(env, t, i, addr, 1, pte, coldTlb);
                         } else if (n == 1 && !phys.folioTest(pfn, PhysMem.PG_ANON) && phys.mapcount(pfn) == 1) {
-                            long old = ops.getAndClearFullPtes(t, i, addr, 1);
-                            arch.flushTlbRange(env.counters, addr, addr + Arch.PAGE_SIZE);
-                            if (arch.pteDirty(old)) phys.folioSet(pfn, PhysMem.PG_DIRTY);
-                            Rmap.removePtes(phys, pfn, 1);
-                            mm.shmemRss--;
+                            if (!pageout) {
+                                makeOld(env, t, i, addr, 1, pte, coldTlb);
+                            } else {
+                                long old = ops.getAndClearFullPtes(t, i, addr, 1);
+                                arch.flushTlbRange(env.counters, addr, addr + Arch.PAGE_SIZE);
+                                if (arch.pteDirty(old)) phys.folioSet(pfn, PhysMem.PG_DIRTY);
+                                Rmap.removePtes(phys, pfn, 1);
+                                mm.shmemRss--;
+                            }
                         }
                     }
                     i += nr;

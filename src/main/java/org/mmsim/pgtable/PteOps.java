@@ -178,6 +178,11 @@ public final class PteOps {
      */
     public void setSwapPtes(long[] t, int i, long swp, int nr) {
         countSwapPtes(nr);
+        writeSwapRun(t, i, swp, nr);
+    }
+
+    /** Writes swap entry {@code swp} at t[i] and the entries of the following slots after it, nr in all. */
+    private void writeSwapRun(long[] t, int i, long swp, int nr) {
         long step = swpStep;
         for (int j = 0; j < nr; j++) t[i + j] = swp + j * step;
     }
@@ -502,12 +507,12 @@ public final class PteOps {
      */
     public int swapOutFolioPtes(long folioHead, long[] t, int i, long addr, long first, int maxNr, int flags, long swp) {
         int nr;
-        long step = swpStep;
         if (contpte) {
             // the run, its merged value, unfolds and counts without the none writes, then the swap entries
             nr = folioPtes(folioHead, t, i, addr, first, maxNr, flags, false);
-            for (int j = 0; j < nr; j++) t[i + j] = swp + j * step;
+            writeSwapRun(t, i, swp, nr);
         } else {
+            long step = swpStep;
             // getAndClearPlainFolioPtes's pass, writing swap entries where it writes none (a loop of its own: sharing
             // that one made the zap's clear about 0.1 ns/PTE slower)
             maxNr = (int) Math.min(maxNr, folioHead + phys.folioNrPages(folioHead) - arch.ptePfn(first));
