@@ -211,7 +211,7 @@ final class TryToUnmap {
      * The TLB flush of nr entries just cleared from {@code addr} (deferred into {@code batch} where the architecture
      * defers reclaim's flushes) and the folio made dirty when the merged old value {@code pteval} was.
      */
-    private static void flushCleared(MmEnv env, long addr, int nr, long pteval, long head, FlushBatch batch) {
+    static void flushCleared(MmEnv env, long addr, int nr, long pteval, long head, FlushBatch batch) {
         Arch arch = env.arch;
         if (arch.defersReclaimFlush()) {
             arch.flushTlbRangeNoSync(env.counters, addr, addr + ((long) nr << Arch.PAGE_SHIFT));

@@ -305,44 +305,76 @@ final class Vmscan {
     }
 
     /**
-     * Splits a PTE-mapped large folio to order 0 (split_folio): the mapping PTEs, found by the rmap walk, lose any
-     * contpte bit (the kernel remaps them one by one), every page becomes a folio of its own (in the swap cache on
-     * its own slot if the folio was cached), and pages nothing needs any more are freed. As in 6.18
-     * (remap_page with RMP_USE_SHARED_ZEROPAGE), a zero-filled page is not remapped: its PTE maps the shared zero
-     * page instead and the page is freed (checked on the live kernel, docs/kernel-oracle.md).
+     * Splits a PTE-mapped large anonymous folio to order 0 (split_folio, __folio_split), with the page-table work of
+     * the kernel's three steps:
+     * <ol>
+     * <li>unmap_folio: try_to_migrate over the rmap walk with TTU_BATCH_FLUSH (a PMD mapping is split first). Per
+     * mapping run one PTE lock; per page the walk's read and try_to_migrate_one's, ptep_get_and_clear of that one
+     * entry (on arm64 the first clear in a contpte block unfolds it), the TLB invalidate deferred where the
+     * architecture defers reclaim's flushes (else flushed at once), folio_try_share_anon_rmap_pte for an exclusive
+     * page, and set_pte_at of a migration entry ({@link #migrationEntry}); then try_to_unmap_flush.</li>
+     * <li>the split of the metadata: every page becomes a folio of its own (in the swap cache on its own slot if the
+     * folio was cached).</li>
+     * <li>remap_page: remove_migration_ptes for each new folio: its own rmap walk (a PTE lock and a read of the
+     * migration entry per page) and set_pte_at of the entry the page had, without the contpte bit. As in 6.18
+     * (RMP_USE_SHARED_ZEROPAGE), a zero-filled page outside a VM_LOCKED VMA maps the shared zero page instead and is
+     * freed (checked on the live kernel, docs/kernel-oracle.md).</li>
+     * </ol>
+     * The model keeps each page's mapcount and exclusivity across the split (the migration entries exist only inside
+     * this call, and each page is mapped again where it was), so only the entries and the counts change on the way.
+     * Pages nothing needs any more are freed.
      */
     private static void splitFolio(MmEnv env, long head) {
         Arch arch = env.arch;
         PhysMem phys = env.phys;
+        PteOps ops = env.pte;
         List<TryToUnmap.Mapping> where = TryToUnmap.walk(env, head);
-        for (TryToUnmap.Mapping m : where) {
+        long[][] entries = new long[where.size()][];
+        TryToUnmap.FlushBatch batch = new TryToUnmap.FlushBatch();
+        for (int r = 0; r < where.size(); r++) {
+            TryToUnmap.Mapping m = where.get(r);
             Mm mm = m.mm();
             long[] pmdT = mm.pt.pmdTable(m.addr(), false);
             int mi = PageTables.pmdIndex(m.addr());
             if (arch.entryIsLeaf(pmdT[mi])) Thp.splitHugePmd(mm, pmdT, mi, m.addr() & ~(Arch.PMD_SIZE - 1));
             long[] t = mm.pt.pteTable(m.addr(), false);
             int i = PageTables.pteIndex(m.addr());
+            long[] was = entries[r] = new long[m.pages()];
+            env.counters.inc(Event.PTL_LOCK);
             for (int k = 0; k < m.pages(); k++) {
                 long addr = m.addr() + ((long) k << Arch.PAGE_SHIFT);
-                if (arch.pteCont(t[i + k])) env.pte.setPtes(t, i + k, addr, arch.pteMknoncont(t[i + k]), 1);
+                long pfn = arch.ptePfn(ops.ptepGetTwice(t, i + k)); // page_vma_mapped_walk's check, then the read
+                boolean exclusive = phys.pageAnonExclusive(pfn);
+                long pteval = ops.getAndClearFullPtes(t, i + k, addr, 1);
+                TryToUnmap.flushCleared(env, addr, 1, pteval, head, batch);
+                if (exclusive) env.counters.inc(Event.ANON_SHARE);
+                was[k] = arch.pteMknoncont(pteval);
+                ops.setSwapPte(t, i + k, addr, migrationEntry(arch, pfn, exclusive, pteval));
             }
         }
+        batch.flush(env);
         int n = phys.folioNrPages(head);
         boolean cached = phys.folioTest(head, PhysMem.PG_SWAPCACHE);
         phys.splitFolio(head, cached ? 1 : 0);
         if (cached) env.swap.splitCached(head, n);
-        for (TryToUnmap.Mapping m : where) {
-            if (m.vma().has(VmFlags.VM_LOCKED)) continue;
+        for (int r = 0; r < where.size(); r++) {
+            TryToUnmap.Mapping m = where.get(r);
+            Vma v = m.vma();
+            boolean locked = v.has(VmFlags.VM_LOCKED);
             long[] t = m.mm().pt.pteTable(m.addr(), false);
             int i = PageTables.pteIndex(m.addr());
             for (int k = 0; k < m.pages(); k++) {
-                long pte = t[i + k];
-                long pfn = arch.ptePfn(pte);
-                if (!phys.folioTest(pfn, PhysMem.PG_ANON) || !phys.pageZeroFilled(pfn)) continue;
                 long addr = m.addr() + ((long) k << Arch.PAGE_SHIFT);
-                Vma v = m.vma();
+                env.counters.inc(Event.PTL_LOCK);
+                ops.ptepGet(t, i + k); // the walk finds the migration entry
+                long pte = entries[r][k];
+                long pfn = arch.ptePfn(pte);
+                if (locked || !phys.pageZeroFilled(pfn)) {
+                    ops.setPtes(t, i + k, addr, pte, 1);
+                    continue;
+                }
                 long zero = arch.pteMkspecial(arch.mkPte(PhysMem.ZERO_PFN, v.prot(), v.isShared(), v.pkey()));
-                env.pte.setPtes(t, i + k, addr, zero, 1);
+                ops.setPtes(t, i + k, addr, zero, 1);
                 m.mm().anonRss--;
                 if (!Rmap.removePtes(phys, pfn, 1)) Zap.freeSwapCache(env, pfn);
             }
@@ -354,6 +386,24 @@ final class Vmscan {
                 }
             }
         }
+    }
+
+    /** The model's swap types of migration entries: the top of the 5-bit type field, never a swap device's. */
+    static final int MIGRATION_READ = 29;
+    static final int MIGRATION_READ_EXCLUSIVE = 30;
+    static final int MIGRATION_WRITE = 31;
+
+    /**
+     * The migration entry try_to_migrate_one writes for page {@code pfn} unmapped from {@code pteval}: a swap-format
+     * entry naming the pfn, writable, readable-exclusive or readable, soft-dirty carried over. The access and dirty
+     * bits, which the kernel keeps in the entry where the architecture allows, are restored by {@link #splitFolio}
+     * from the entry the page had; the migration entry lives only inside that call.
+     */
+    static long migrationEntry(Arch arch, long pfn, boolean exclusive, long pteval) {
+        int type = arch.pteWrite(pteval) ? MIGRATION_WRITE : exclusive ? MIGRATION_READ_EXCLUSIVE : MIGRATION_READ;
+        long swp = arch.swpEntryPte(type, pfn);
+        if (arch.pteSoftDirty(pteval)) swp = arch.swpMksoftDirty(swp);
+        return swp;
     }
 
     /** shrink_folio_list for the isolated folios (ignore_references, may_swap, may_unmap, may_writepage). */

@@ -311,11 +311,58 @@ class MadviseTest {
         b.poke(A + 9 * P, 4); // young again too (write access)
         assertEquals(0, b.madvise(A + 8 * P, 8 * P, MADV_COLD)); // half of the folio: split, each page alone
         assertFalse(young(b, A + 9 * P));
-        // arm64: the split rewrites the contpte block's entries without the cont bit, and that unfold flushes it
-        assertEquals(arch.equals("arm64") ? 2 : 1, flushes(b) - fl);
+        // The split (try_to_migrate with TTU_BATCH_FLUSH) clears the folio's 16 entries one by one: x86 flushes each
+        // page as it goes (ptep_clear_flush: no other CPU has the mm); arm64 unfolds the contpte block at the first
+        // clear (one flush) and issues the 16 invalidates without waiting. Then MADV_COLD's own flush.
+        assertEquals(arch.equals("arm64") ? 1 + 16 + 1 : 16 + 1, flushes(b) - fl);
         assertEquals(0, b.madvise(A, 16 * P, MADV_COLD));
         assertFalse(young(b, A + 5 * P));
     }
+
+    @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
+    void aSplitUnmapsTheFolioToMigrationEntriesAndMapsEachPageBackAsItWas(String arch) {
+        // split_folio of a PTE-mapped anonymous folio (MADV_PAGEOUT of half of it, no swap device: nothing is
+        // reclaimed after): unmap_folio (try_to_migrate, TTU_BATCH_FLUSH) takes each entry on its own, clears it and
+        // writes a migration entry, sharing each exclusive page; remap_page walks each new folio and writes its entry
+        // back. Data, mapcounts and exclusivity come through unchanged; only the contpte bit goes.
+        SimBackend b = sim(arch);
+        b.set("mthp 64K", "always");
+        b.mmap(A, 16 * P, RW, PRIV, -1, 0);
+        b.memset(A, 3, 16 * P);
+        b.poke(A + 2 * P, 7);
+        Arch x = b.kernel().arch();
+        org.mmsim.phys.PhysMem phys = b.kernel().env().phys;
+        long[] was = new long[16];
+        for (int k = 0; k < 16; k++) was[k] = MprotectTest.pte(b, A + k * P);
+        long head = x.ptePfn(was[0]);
+        assertEquals(4, phys.folioOrder(head));
+        long[] c0 = b.counters();
+        long fl = flushes(b);
+        assertEquals(0, b.madvise(A, 8 * P, MADV_PAGEOUT));
+        long[] c1 = b.counters();
+        for (int k = 0; k < 16; k++) {
+            assertEquals(x.pteMknoncont(was[k]), MprotectTest.pte(b, A + k * P), "page " + k + " mapped back as it was");
+            assertEquals(0, phys.folioOrder(head + k), "page " + k + " is a folio of its own");
+            assertEquals(1, phys.mapcount(head + k));
+            assertTrue(phys.pageAnonExclusive(head + k));
+        }
+        assertEquals(7, b.peek(A + 2 * P));
+        assertEquals(3, b.peek(A + 15 * P));
+        assertEquals(1, delta(c0, c1, Event.FOLIO_SPLIT));
+        int unfold = arch.equals("arm64") ? 16 : 0; // contpte_convert: the block's 16 entries cleared and written again
+        assertEquals(16, delta(c0, c1, Event.PTE_CLEAR) - unfold, "ptep_get_and_clear of each entry");
+        assertEquals(16, delta(c0, c1, Event.PTE_CLEAR_SINGLE), "one entry at a time");
+        assertEquals(16, delta(c0, c1, Event.PTE_WRITE_SWAP), "a migration entry for each");
+        assertEquals(16, delta(c0, c1, Event.ANON_SHARE), "each page was exclusive");
+        assertEquals(16, delta(c0, c1, Event.PTE_WRITE) - unfold, "remap_page writes each entry back");
+        assertEquals(arch.equals("arm64") ? 1 : 0, delta(c0, c1, Event.CONTPTE_UNFOLD), "the first clear unfolds the block");
+        // x86 flushes each page as it clears it (no other CPU has the mm); arm64 flushes the unfolded block, then
+        // issues the 16 invalidates without waiting and waits once at try_to_unmap_flush
+        assertEquals(arch.equals("arm64") ? 1 + 16 : 16, flushes(b) - fl);
+        assertEquals(1 + 16, delta(c0, c1, Event.PTL_LOCK) - 1, "one lock to unmap, one per new folio to map back");
+    }
+
+    static long delta(long[] before, long[] after, Event e) { return after[e.ordinal()] - before[e.ordinal()]; }
 
     @ParameterizedTest @ValueSource(strings = {"x86_64", "arm64"})
     void coldLeavesYoungAFolioAnotherProcessMapsAndWritesNothingWhenNothingIsYoung(String arch) {
