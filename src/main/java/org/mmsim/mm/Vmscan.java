@@ -334,6 +334,7 @@ final class Vmscan {
         for (int r = 0; r < where.size(); r++) {
             TryToUnmap.Mapping m = where.get(r);
             Mm mm = m.mm();
+            mm.touch(m.addr(), m.addr() + ((long) m.pages() << Arch.PAGE_SHIFT));
             long[] pmdT = mm.pt.pmdTable(m.addr(), false);
             int mi = PageTables.pmdIndex(m.addr());
             if (arch.entryIsLeaf(pmdT[mi])) Thp.splitHugePmd(mm, pmdT, mi, m.addr() & ~(Arch.PMD_SIZE - 1));
