@@ -56,18 +56,27 @@ public final class Rmap {
         PhysMem.Mapping fm = phys.folioMapping(head);
         if (fm == null) return;
         int nr = phys.folioNrPages(head);
-        Object owner = fm.owner();
+        forEachVma(env, fm.owner(), (mm, v) -> visitVma(env, mm, v, head, fm, nr, visitor));
+    }
+
+    /** A VMA on an owner's chain, with its address space; false stops the walk. */
+    interface VmaVisitor {
+        boolean vma(Mm mm, Vma v);
+    }
+
+    /**
+     * The VMAs on the chain of {@code owner} (an anon_vma or a shmem object: the anon_vma or i_mmap tree of the
+     * kernel), in walk order: address spaces oldest first, VMAs in address order; from the reverse map's index, or a
+     * scan of every VMA when the index is out of date ({@link RmapIndex}). The visitor must not change VMAs.
+     */
+    static void forEachVma(MmEnv env, Object owner, VmaVisitor visitor) {
         RmapIndex.Chain chain = env.rmapIndex.chain(env, owner);
         if (chain != null) {
-            for (int k = 0; k < chain.n; k++) {
-                if (!visitVma(env, chain.mms[k], chain.vmas[k], head, fm, nr, visitor)) return;
-            }
+            for (int k = 0; k < chain.n; k++) if (!visitor.vma(chain.mms[k], chain.vmas[k])) return;
             return;
         }
         for (Mm mm : env.mms) {
-            for (Vma v : mm.vmas()) {
-                if (onChain(v, owner) && !visitVma(env, mm, v, head, fm, nr, visitor)) return;
-            }
+            for (Vma v : mm.vmas()) if (onChain(v, owner) && !visitor.vma(mm, v)) return;
         }
     }
 

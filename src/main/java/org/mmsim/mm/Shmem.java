@@ -67,9 +67,9 @@ public final class Shmem {
      */
     static void releaseIfUnmapped(MmEnv env, Shmem s) {
         if (s == null || s.cache.isEmpty()) return;
-        for (Mm mm : env.mms) {
-            for (Vma v : mm.vmas()) if (v.shmem == s) return;
-        }
+        boolean[] mapped = {false};
+        Rmap.forEachVma(env, s, (mm, v) -> !(mapped[0] = true));
+        if (mapped[0]) return;
         s.cache.forEach((first, head) -> Rmap.put(env.phys, head, env.phys.folioNrPages(head)));
         s.cache.clear();
     }
@@ -131,17 +131,21 @@ public final class Shmem {
 
     /** unmap_mapping_range over page indexes [from, to): zaps them in every VMA of every process that maps them. */
     private void unmapRange(MmEnv env, long from, long to) {
-        for (Mm mm : env.mms) {
-            TlbGather tlb = new TlbGather(env.arch, env.counters);
-            for (Vma v : mm.vmas()) {
-                if (v.shmem != this) continue;
-                long lo = Math.max(from, v.pgoff);
-                long hi = Math.min(to, v.pgoff + v.pages());
-                if (lo >= hi) continue;
-                Zap.zapRange(mm, v, v.start + ((lo - v.pgoff) << Arch.PAGE_SHIFT), v.start + ((hi - v.pgoff) << Arch.PAGE_SHIFT), tlb);
+        // one mmu_gather per address space, finished before the next one's VMAs (the walk gives them in a row)
+        TlbGather tlb = new TlbGather(env.arch, env.counters);
+        Mm[] at = {null};
+        Rmap.forEachVma(env, this, (mm, v) -> {
+            long lo = Math.max(from, v.pgoff);
+            long hi = Math.min(to, v.pgoff + v.pages());
+            if (lo >= hi) return true;
+            if (mm != at[0]) {
+                tlb.finish();
+                at[0] = mm;
             }
-            tlb.finish();
-        }
+            Zap.zapRange(mm, v, v.start + ((lo - v.pgoff) << Arch.PAGE_SHIFT), v.start + ((hi - v.pgoff) << Arch.PAGE_SHIFT), tlb);
+            return true;
+        });
+        tlb.finish();
     }
 
     /** Unmaps the page-cache folio {@code head} of a shmem object wherever it is mapped (try_to_unmap of a file folio). */
