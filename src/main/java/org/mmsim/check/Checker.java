@@ -548,6 +548,8 @@ public final class Checker {
                 checkVmas(mm, 0, TOP);
                 for (Vma v : mm.vmas()) if (v.shmem() != null) objects.add(v.shmem());
                 checkMapCount(mm);
+                String gapError = mm.gapIndexError();
+                if (gapError != null) fail("mm#%d: %s (a change to a VMA's bounds did not tell it)", mm.id(), gapError);
                 Tally t = scanWhole(mm, this);
                 pmdEntries += t.pmdEntries;
                 checkTotals(mm, t);

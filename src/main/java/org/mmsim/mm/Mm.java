@@ -21,6 +21,10 @@ public final class Mm {
     // The VMA the last vma_lookup found (what the kernel's per-thread vmacache once kept): faults and accesses come
     // in runs on one VMA. Forgotten whenever the tree changes; a VMA shrunk in place is checked by its bounds.
     private Vma lastFound;
+    /** The gap above each VMA, kept with every change to the tree and to a VMA's end (get_unmapped_area's search). */
+    private final GapIndex gaps = new GapIndex();
+    /** VMAs with VM_GROWSDOWN: their stack guard gaps are not in {@link #gaps}, so the search walks the VMAs. */
+    private int growsDown;
     /** MM_ANONPAGES. */
     long anonRss;
     /** MM_SWAPENTS. */
@@ -95,6 +99,9 @@ public final class Mm {
         return h == null ? null : h.getValue();
     }
 
+    /** The VMA starting at {@code start}, or null (no look-up counted: for the model's own indexes). */
+    Vma vmaAt(long start) { return vmas.get(start); }
+
     /** The VMA before v, or null. */
     public Vma prev(Vma v) {
         Map.Entry<Long, Vma> e = vmas.lowerEntry(v.start);
@@ -134,12 +141,18 @@ public final class Mm {
     void insert(Vma v) {
         lastFound = null;
         vmas.put(v.start, v);
+        if (v.has(VmFlags.VM_GROWSDOWN)) growsDown++;
+        regap(v.start);
+        regapBelow(v.start);
         env.vmasChanged();
     }
 
     void remove(Vma v) {
         lastFound = null;
         vmas.remove(v.start);
+        gaps.remove(v.start);
+        if (v.has(VmFlags.VM_GROWSDOWN)) growsDown--;
+        regapBelow(v.start);
         env.vmasChanged();
     }
 
@@ -147,8 +160,63 @@ public final class Mm {
     void rekey(Vma v, long oldStart) {
         lastFound = null;
         vmas.remove(oldStart);
+        gaps.remove(oldStart);
         vmas.put(v.start, v);
+        regap(v.start);
+        regapBelow(v.start);
+        regapBelow(oldStart);
         env.vmasChanged();
+    }
+
+    /** Moves the end of a VMA of this tree (its start, the key, stays). */
+    private void setEnd(Vma v, long end) {
+        v.end = end;
+        regap(v.start);
+    }
+
+    /** The gap above v: up to the next VMA's start, unbounded for the highest VMA. */
+    private long gapAbove(Vma v) {
+        Map.Entry<Long, Vma> n = vmas.higherEntry(v.start);
+        return n == null ? Long.MAX_VALUE : n.getKey() - v.end;
+    }
+
+    /** Recomputes the gap of the VMA starting at {@code start}, if one does. */
+    private void regap(long start) {
+        Vma v = vmas.get(start);
+        if (v != null) gaps.put(start, gapAbove(v));
+    }
+
+    /** Recomputes the gap of the VMA below {@code addr}: its next VMA changed. */
+    private void regapBelow(long addr) {
+        Map.Entry<Long, Vma> e = vmas.lowerEntry(addr);
+        if (e != null) gaps.put(e.getKey(), gapAbove(e.getValue()));
+    }
+
+    /**
+     * The start of the highest VMA starting below {@code bound} whose gap above is at least {@code len}, or -1; the
+     * whole answer only while no VMA grows down ({@link #gapsExact}).
+     */
+    long highestGapBelow(long bound, long len) { return gaps.highestBelow(bound, len); }
+
+    /** True if the gap index alone answers the search: no VMA has a stack guard gap. */
+    boolean gapsExact() { return growsDown == 0; }
+
+    /**
+     * What is wrong with the gap index against the VMAs, or null: for the invariant checker's full check (a change
+     * to a VMA's bounds that did not go through the tree's methods).
+     */
+    public String gapIndexError() {
+        int g = 0;
+        for (Vma v : vmas.values()) {
+            if (v.has(VmFlags.VM_GROWSDOWN)) g++;
+            long want = gapAbove(v);
+            if (gaps.gap(v.start) != want) {
+                return "gap index: the VMA at 0x" + Long.toHexString(v.start) + " has gap " + gaps.gap(v.start) + ", not " + want;
+            }
+        }
+        if (gaps.size() != vmas.size()) return "gap index holds " + gaps.size() + " VMAs, the tree " + vmas.size();
+        if (g != growsDown) return "gap index counts " + growsDown + " VM_GROWSDOWN VMAs, the tree has " + g;
+        return null;
     }
 
     /** Gives v an anon_vma, or drops it (null): the one way a VMA's rmap chain changes in place. */
@@ -169,7 +237,7 @@ public final class Mm {
         Vma upper = v.copy();
         upper.start = addr;
         upper.pgoff = v.pgoffOf(addr);
-        v.end = addr;
+        setEnd(v, addr);
         insert(upper);
         env.counters.inc(Event.VMA_SPLIT);
         return upper;
@@ -226,13 +294,13 @@ public final class Mm {
         if (left && right && !(prev.anonVma == null || next.anonVma == null || prev.anonVma == next.anonVma)) right = false;
         if (left && right) {
             remove(next);
-            prev.end = next.end;
+            setEnd(prev, next.end);
             if (prev.anonVma == null) setAnonVma(prev, next.anonVma != null ? next.anonVma : anon);
             env.counters.add(Event.VMA_MERGE, 2);
             return prev;
         }
         if (left) {
-            prev.end = end;
+            setEnd(prev, end);
             if (prev.anonVma == null) setAnonVma(prev, anon);
             env.counters.inc(Event.VMA_MERGE);
             return prev;
@@ -267,14 +335,14 @@ public final class Mm {
         if (left && right) {
             remove(v);
             remove(next);
-            prev.end = next.end;
+            setEnd(prev, next.end);
             if (prev.anonVma == null) setAnonVma(prev, v.anonVma != null ? v.anonVma : next.anonVma);
             env.counters.add(Event.VMA_MERGE, 2);
             return prev;
         }
         if (left) {
             if (end < v.end) Thp.adjustTransHuge(this, v, end);
-            prev.end = end;
+            setEnd(prev, end);
             if (prev.anonVma == null) setAnonVma(prev, v.anonVma);
             if (end == v.end) {
                 remove(v);
@@ -292,7 +360,7 @@ public final class Mm {
             long old = next.start;
             long nextPgoff = v.pgoffOf(start);
             // Remove (or shrink) v before re-keying next: when start == v.start both use the same key.
-            if (start == v.start) remove(v); else v.end = start;
+            if (start == v.start) remove(v); else setEnd(v, start);
             next.start = start;
             next.pgoff = nextPgoff;
             if (next.anonVma == null) setAnonVma(next, v.anonVma);

@@ -159,8 +159,49 @@ public final class Mmap {
         return v.start;
     }
 
-    /** vm_unmapped_area top-down below mmap_base, falling back to a bottom-up search above TASK_SIZE/3. */
-    private static long searchTopDown(Mm mm, long len) {
+    /**
+     * vm_unmapped_area top-down below mmap_base: the highest gap that fits, taking each VMA's stack guard gap into
+     * account, and not looking below a VMA that starts under the lowest address allowed; failing that, a bottom-up
+     * search above TASK_SIZE/3. While no VMA grows down the gap index finds that gap without walking the VMAs whose
+     * gaps are too small ({@link #searchTopDownIndexed}); {@link #searchTopDownWalk} is the walk itself.
+     */
+    static long searchTopDown(Mm mm, long len) {
+        if (!mm.gapsExact()) return searchTopDownWalk(mm, len);
+        long r = searchTopDownIndexed(mm, len);
+        return r != NO_GAP ? r : searchBottomUp(mm, len);
+    }
+
+    /** What the top-down part of the search returns when no gap below mmap_base fits. */
+    private static final long NO_GAP = Long.MIN_VALUE;
+
+    /**
+     * The top-down part of the search with the gap index (no VMA grows down, so a gap runs from a VMA's end to the
+     * next VMA's start, and below mmap_base to mmap_base itself): the same answer as the walk, or {@link #NO_GAP}.
+     */
+    static long searchTopDownIndexed(Mm mm, long len) {
+        long low = Math.max(PAGE, mm.env.tunables.effectiveMmapMinAddr());
+        long base = mm.mmapBase;
+        Vma first = null;
+        for (Vma v : mm.vmasBelowDescending(base)) {
+            first = v;
+            break;
+        }
+        if (first == null) return base - low >= len ? base - len : NO_GAP;
+        // A VMA across mmap_base leaves no gap up there; the walk then looks at the next gap down whatever its top.
+        boolean across = first.end > base;
+        if (!across && base - first.end >= len) return base - len;
+        if (!across && first.start < low) return NO_GAP;
+        long at = mm.highestGapBelow(first.start, len);
+        if (at >= 0) {
+            Vma above = mm.next(mm.vmaAt(at));
+            return above.start >= low || across && above == first ? above.start - len : NO_GAP;
+        }
+        long lowest = mm.vmas().iterator().next().start;
+        return lowest - low >= len ? lowest - len : NO_GAP;
+    }
+
+    /** The search walking the VMAs from mmap_base down, then {@link #searchBottomUp}. */
+    static long searchTopDownWalk(Mm mm, long len) {
         long low = Math.max(PAGE, mm.env.tunables.effectiveMmapMinAddr());
         long top = mm.mmapBase;
         for (Vma v : mm.vmasBelowDescending(top)) {
@@ -173,6 +214,11 @@ public final class Mmap {
             if (top < low) break;
         }
         if (top - low >= len) return top - len;
+        return searchBottomUp(mm, len);
+    }
+
+    /** The bottom-up fallback of vm_unmapped_area: the lowest gap above TASK_SIZE/3 that fits. */
+    private static long searchBottomUp(Mm mm, long len) {
         long base = pageAlign(mm.env.arch.taskSize() / 3);
         long cur = base;
         for (Vma v : mm.vmas()) {
