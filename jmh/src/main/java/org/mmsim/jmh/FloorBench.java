@@ -89,45 +89,35 @@ public class FloorBench {
 
     private static int slot(int t, int i) { return 1 + t * TABLE + i; }
 
-    @Benchmark
-    @OperationsPerInvocation(PAGES)
-    public long swapOutFused() {
+    /** The work on one folio: the PTE table, the index of its first entry, its head pfn and first swap slot. */
+    private interface FolioStep {
+        int apply(long[] t, int i, int head, int off);
+    }
+
+    /** The bench's walk: every folio of every table, in address order; returns the pages done. */
+    private long walk(FolioStep step) {
         long n = 0;
         for (int t = 0; t < tables.length; t++) {
-            for (int i = 0; i < TABLE; i += folio) n += fused(tables[t], i, pfn(t, i), slot(t, i));
+            for (int i = 0; i < TABLE; i += folio) n += step.apply(tables[t], i, pfn(t, i), slot(t, i));
         }
         return n;
     }
 
     @Benchmark
     @OperationsPerInvocation(PAGES)
-    public long swapOutPasses() {
-        long n = 0;
-        for (int t = 0; t < tables.length; t++) {
-            for (int i = 0; i < TABLE; i += folio) n += passes(tables[t], i, pfn(t, i), slot(t, i));
-        }
-        return n;
-    }
+    public long swapOutFused() { return walk(this::fused); }
 
     @Benchmark
     @OperationsPerInvocation(PAGES)
-    public long swapOutPacked() {
-        long n = 0;
-        for (int t = 0; t < tables.length; t++) {
-            for (int i = 0; i < TABLE; i += folio) n += packed(tables[t], i, pfn(t, i), slot(t, i));
-        }
-        return n;
-    }
+    public long swapOutPasses() { return walk(this::passes); }
 
     @Benchmark
     @OperationsPerInvocation(PAGES)
-    public long zap() {
-        long n = 0;
-        for (int t = 0; t < tables.length; t++) {
-            for (int i = 0; i < TABLE; i += folio) n += zap(tables[t], i, pfn(t, i));
-        }
-        return n;
-    }
+    public long swapOutPacked() { return walk(this::packed); }
+
+    @Benchmark
+    @OperationsPerInvocation(PAGES)
+    public long zap() { return walk((t, i, head, off) -> zap(t, i, head)); }
 
     /** The rmap walk's check that the first entry maps the folio; the swap entry of its first slot. */
     private static long swapEntry(long first, int head, int off, boolean exclusive) {
