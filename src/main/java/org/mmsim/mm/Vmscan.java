@@ -370,7 +370,7 @@ final class Vmscan {
                 ops.ptepGet(t, i + k); // the walk finds the migration entry
                 long pte = entries[r][k];
                 long pfn = arch.ptePfn(pte);
-                if (locked || !phys.pageZeroFilled(pfn)) {
+                if (locked || !phys.folioTest(pfn, PhysMem.PG_ANON) || !phys.pageZeroFilled(pfn)) {
                     ops.setPtes(t, i + k, addr, pte, 1);
                     continue;
                 }
