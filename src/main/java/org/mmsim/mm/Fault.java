@@ -167,13 +167,17 @@ public final class Fault {
         return old.forkChild ? null : old.anonVma;
     }
 
+    /** The entry that maps the shared zero page read-only in v (special: no folio behind it to count). */
+    static long zeroPagePte(Arch arch, Vma v) {
+        return arch.pteMkspecial(arch.mkPte(PhysMem.ZERO_PFN, v.prot(), v.isShared(), v.pkey()));
+    }
+
     /** do_anonymous_page (KERNEL_FACTS §7.2). */
     private static int doAnonymousPage(Mm mm, Vma v, long[] t, int i, long addr, boolean write) {
         MmEnv env = mm.env;
         Arch arch = env.arch;
         if (!write) {
-            long z = arch.pteMkspecial(arch.mkPte(PhysMem.ZERO_PFN, v.prot(), v.isShared(), v.pkey()));
-            env.pte.setPtes(t, i, addr & ~(Arch.PAGE_SIZE - 1), z, 1);
+            env.pte.setPtes(t, i, addr & ~(Arch.PAGE_SIZE - 1), zeroPagePte(arch, v), 1);
             env.counters.inc(Event.FAULT_ZERO_PAGE);
             return OK;
         }

@@ -374,8 +374,7 @@ final class Vmscan {
                     ops.setPtes(t, i + k, addr, pte, 1);
                     continue;
                 }
-                long zero = arch.pteMkspecial(arch.mkPte(PhysMem.ZERO_PFN, v.prot(), v.isShared(), v.pkey()));
-                ops.setPtes(t, i + k, addr, zero, 1);
+                ops.setPtes(t, i + k, addr, Fault.zeroPagePte(arch, v), 1);
                 m.mm().anonRss--;
                 if (!Rmap.removePtes(phys, pfn, 1)) Zap.freeSwapCache(env, pfn);
             }

@@ -119,11 +119,19 @@ public class FloorBench {
     @OperationsPerInvocation(PAGES)
     public long zap() { return walk((t, i, head, off) -> zap(t, i, head)); }
 
-    /** The rmap walk's check that the first entry maps the folio; the swap entry of its first slot. */
-    private static long swapEntry(long first, int head, int off, boolean exclusive) {
+    /** The rmap walk's check that the first entry maps the folio. */
+    private static void checkMaps(long first, int head) {
         if ((first & 1) == 0 || first >>> 12 != head) throw new IllegalStateException("entry does not map the folio");
+    }
+
+    /** The walk's check, then the swap entry of the folio's first slot. */
+    private static long swapEntry(long first, int head, int off, boolean exclusive) {
+        checkMaps(first, head);
         return (long) off << 12 | (exclusive ? 4 : 0);
     }
+
+    /** Negative if a slot's state is not in use, or its count is at the maximum: SwapDevice.dup's one test. */
+    private static int badSlot(int st) { return (st & IN_USE) - 1 | COUNT_MASK - 1 - (st & COUNT_MASK); }
 
     private int fused(long[] t, int i, int head, int off) {
         short[] f = flags;
@@ -144,7 +152,7 @@ public class FloorBench {
             f[head + nr] = (short) (fl & ~EXCLUSIVE);
             m[head + nr] = 0;
             int st = s[off + nr];
-            bad |= (st & IN_USE) - 1 | COUNT_MASK - 1 - (st & COUNT_MASK);
+            bad |= badSlot(st);
             s[off + nr] = st + 1;
         }
         if (bad < 0 || sum != excl * nr) throw new IllegalStateException("bad slot or mixed exclusivity");
@@ -169,7 +177,7 @@ public class FloorBench {
         int bad = 0;
         for (int k = off; k < off + n; k++) {
             int st = s[k];
-            bad |= (st & IN_USE) - 1 | COUNT_MASK - 1 - (st & COUNT_MASK);
+            bad |= badSlot(st);
             s[k] = st + 1;
         }
         if (bad < 0 || sum != excl * n) throw new IllegalStateException("bad slot or mixed exclusivity");
@@ -199,7 +207,7 @@ public class FloorBench {
             bad |= -(v >>> 16 ^ 1); // mapcount 1
             p[head + nr] = v & 0xffff & ~EXCLUSIVE;
             int st = s[off + nr];
-            bad |= (st & IN_USE) - 1 | COUNT_MASK - 1 - (st & COUNT_MASK);
+            bad |= badSlot(st);
             s[off + nr] = st + 1;
         }
         if (bad < 0 || sum != excl * nr) throw new IllegalStateException("bad slot, count or mixed exclusivity");
@@ -209,7 +217,7 @@ public class FloorBench {
 
     private int zap(long[] t, int i, int head) {
         long first = t[i];
-        if ((first & 1) == 0 || first >>> 12 != head) throw new IllegalStateException("entry does not map the folio");
+        checkMaps(first, head);
         int nr = 0;
         for (; nr < folio; nr++) {
             if (t[i + nr] != first + ((long) nr << 12)) break;
